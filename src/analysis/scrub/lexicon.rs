@@ -1,0 +1,572 @@
+//! Word lists and tokens shared by the scrubber's detectors, so that every rule looks words up
+//! the same way (lowercased, diacritics folded) and the lists are parsed only once.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+const FIRST_NAMES: &str = include_str!("first_names.txt");
+const SURNAMES: &str = include_str!("surnames.txt");
+const COMMON_WORDS: &str = include_str!("common_words.txt");
+const NON_PERSON: &str = include_str!("non_person.txt");
+
+/// Particles that belong to a surname when they stand between a first name (or a title) and
+/// a capitalised word: "van den Berg", "El Amrani", "Ben Ali", "van 't Hof".
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "ter", "ten", "te", "'t", "t", "het", "in", "op", "el", "al", "ben", "bin",
+    "ibn", "abu", "ait", "ould", "da", "di", "do", "dos", "das", "du", "la", "le", "von", "zu", "mc", "mac",
+    "o'",
+];
+
+/// Particles that may be pulled in *before* a surname that stands on its own. Lowercase
+/// "ben" and "al" are left out: "ik ben Ali" and "al Daan" are verbs and adverbs, not names.
+const LEFT_PARTICLES: &[&str] = &["van", "de", "der", "den", "ter", "ten", "te", "'t", "t"];
+
+/// Words directly before a name that make it a name whatever the word is: forms of address.
+const TITLES: &[&str] = &[
+    "meneer", "mevrouw", "mevr", "mw", "mvr", "mej", "dhr", "heer", "juf", "juffrouw", "meester", "mr",
+    "mrs", "ms", "miss", "mister", "dr", "dokter", "prof", "zuster", "broeder", "oom", "ome", "tante", "opa",
+    "oma", "imam", "dominee", "pastoor", "uncle", "aunt", "auntie", "grandma", "grandpa", "sir", "madam",
+    "coach",
+];
+
+/// Role nouns: "mijn mentor Daan", "de gezinsvoogd, Hanna, ...", "my sister May".
+const ROLES: &[&str] = &[
+    "mentor",
+    "mentrix",
+    "begeleider",
+    "begeleidster",
+    "broer",
+    "broertje",
+    "zus",
+    "zusje",
+    "vriend",
+    "vriendin",
+    "vriendje",
+    "vriendinnetje",
+    "neef",
+    "neefje",
+    "nicht",
+    "nichtje",
+    "vader",
+    "moeder",
+    "papa",
+    "mama",
+    "stiefvader",
+    "stiefmoeder",
+    "stiefbroer",
+    "stiefzus",
+    "pleegvader",
+    "pleegmoeder",
+    "pleegbroer",
+    "pleegzus",
+    "pleegdochter",
+    "pleegzoon",
+    "pleegkind",
+    "tweelingbroer",
+    "tweelingzus",
+    "halfbroer",
+    "halfzus",
+    "zoon",
+    "zoontje",
+    "dochter",
+    "dochtertje",
+    "kind",
+    "baby",
+    "man",
+    "vrouw",
+    "ex",
+    "partner",
+    "collega",
+    "buurman",
+    "buurvrouw",
+    "buurjongen",
+    "buurmeisje",
+    "leraar",
+    "lerares",
+    "docent",
+    "docente",
+    "jongerencoach",
+    "jongerenwerker",
+    "hulpverlener",
+    "gezinsvoogd",
+    "voogd",
+    "jeugdbeschermer",
+    "casemanager",
+    "gezinscoach",
+    "jeugdconsulent",
+    "consulent",
+    "therapeut",
+    "psycholoog",
+    "psychiater",
+    "orthopedagoog",
+    "huisarts",
+    "jeugdarts",
+    "arts",
+    "verpleegkundige",
+    "advocaat",
+    "teamleider",
+    "manager",
+    "directeur",
+    "groepsleider",
+    "groepsleidster",
+    "wijkagent",
+    "leerplichtambtenaar",
+    "schoonmoeder",
+    "schoonvader",
+    "schoonzus",
+    "schoonbroer",
+    "zwager",
+    "groepsgenoot",
+    "klasgenoot",
+    "teamgenoot",
+    "jongen",
+    "meisje",
+    "cliënt",
+    "client",
+    "jongere",
+    "familie",
+    "gezin",
+    "pleegouder",
+    "stagiair",
+    "stagiaire",
+    "brother",
+    "sister",
+    "mum",
+    "mom",
+    "dad",
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "friend",
+    "boyfriend",
+    "girlfriend",
+    "teacher",
+    "counsellor",
+    "counselor",
+    "therapist",
+    "caseworker",
+    "worker",
+    "guardian",
+    "cousin",
+    "grandmother",
+    "grandfather",
+    "nephew",
+    "niece",
+    "neighbour",
+    "neighbor",
+    "husband",
+    "wife",
+    "doctor",
+    "lawyer",
+    "officer",
+    "stepfather",
+    "stepmother",
+    "stepbrother",
+    "stepsister",
+    "colleague",
+    "family",
+    "burgemeester",
+    "wethouder",
+    "minister",
+    "staatssecretaris",
+    "rechter",
+    "kinderrechter",
+    "officier",
+    "raadsonderzoeker",
+    "ambtenaar",
+    "professor",
+    "judge",
+    "mayor",
+    "kamerlid",
+];
+
+/// Verbs that introduce a name: "ze heet Sanne", "een jongen genaamd Piotr".
+const NAME_VERBS: &[&str] =
+    &["heet", "heette", "heten", "genaamd", "named", "called", "alias", "noemde", "noemden"];
+
+/// Words allowed between a naming verb and the name: "heet eigenlijk Sevdin", "heet ik Lisa".
+const VERB_FILLERS: &[&str] = &[
+    "eigenlijk",
+    "gewoon",
+    "echt",
+    "officieel",
+    "nu",
+    "toch",
+    "ook",
+    "voortaan",
+    "ik",
+    "hij",
+    "ze",
+    "zij",
+    "me",
+    "mij",
+    "hem",
+    "haar",
+];
+
+/// Pairs of words that introduce a name; `true` marks the strong ones (a lowercase known name
+/// may follow), `false` the weak ones ("ik ben" is also "ik ben blij").
+const NAME_PAIRS: &[(&str, &str, bool)] = &[
+    ("naam", "is", true),
+    ("name", "is", true),
+    ("name", "was", true),
+    ("noemen", "me", true),
+    ("noemt", "me", true),
+    ("noem", "me", true),
+    ("noemen", "hem", true),
+    ("noemen", "haar", true),
+    ("noemden", "hem", true),
+    ("noemden", "haar", true),
+    ("noemt", "hem", true),
+    ("noemt", "haar", true),
+    ("call", "him", true),
+    ("call", "her", true),
+    ("call", "me", true),
+    ("ik", "ben", false),
+    ("i", "am", false),
+    ("dit", "is", false),
+    ("this", "is", false),
+    ("it", "is", false),
+];
+
+/// Capitalised words that turn a preceding "name" into the name of an institution:
+/// "Sophia Kinderziekenhuis", "Juliana Stichting".
+const ORG_SUFFIXES: &[&str] = &[
+    "stichting",
+    "kinderziekenhuis",
+    "ziekenhuis",
+    "school",
+    "college",
+    "lyceum",
+    "huis",
+    "centrum",
+    "fonds",
+    "groep",
+    "mc",
+    "umc",
+    "kliniek",
+    "academie",
+    "instituut",
+    "foundation",
+    "hospital",
+    "gasthuis",
+    "kerk",
+    "moskee",
+    "hogeschool",
+    "universiteit",
+    "university",
+];
+
+/// FNV-1a: word lookups are the scrubber's inner loop, and the keys are short strings from
+/// our own lists, so a fast non-keyed hash is the right trade-off here.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
+
+/// Fold to the form every list is stored in: lowercase, diacritics removed, curly apostrophes
+/// straightened. Turkish and Polish letters without a decomposition are mapped by hand.
+pub(super) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'ı' => out.push('i'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' => out.push('d'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            '’' | '‘' | '`' => out.push('\''),
+            _ => {
+                for lower in c.to_lowercase() {
+                    decompose_canonical(lower, |d| {
+                        if !is_combining_mark(d) {
+                            out.push(d);
+                        }
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn words(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(str::split_whitespace).map(fold)
+}
+
+fn set(items: &[&str]) -> WordSet {
+    items.iter().map(|w| fold(w)).collect()
+}
+
+/// What the lists say about one word.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct WordInfo {
+    pub first: bool,
+    pub sur: bool,
+    pub common: bool,
+    pub non_person: bool,
+}
+
+impl WordInfo {
+    pub fn known(self) -> bool {
+        self.first || self.sur
+    }
+    /// A name that is also an ordinary word (or too short to trust) needs a capital in
+    /// mid-sentence or a name context before it counts.
+    pub fn ambiguous(self, key: &str) -> bool {
+        self.common || key.chars().count() <= 2
+    }
+}
+
+/// All word lists, folded and hashed once.
+pub(super) struct Lexicon {
+    first: WordSet,
+    sur: WordSet,
+    common: WordSet,
+    non_person: WordSet,
+    /// Multi-word non-person phrases by their first word, longest first.
+    phrases: HashMap<String, Vec<Vec<String>>, BuildHasherDefault<Fnv>>,
+    particles: WordSet,
+    left_particles: WordSet,
+    titles: WordSet,
+    roles: WordSet,
+    verbs: WordSet,
+    fillers: WordSet,
+    org_suffixes: WordSet,
+}
+
+impl Lexicon {
+    pub fn new() -> Self {
+        let first: WordSet = words(FIRST_NAMES).collect();
+        let mut sur = WordSet::default();
+        for w in words(SURNAMES) {
+            // Polish surnames change their ending for women: Kowalski / Kowalska.
+            if let Some(stem) = w.strip_suffix("ki") {
+                sur.insert(format!("{stem}ka"));
+            }
+            sur.insert(w);
+        }
+        let common: WordSet = words(COMMON_WORDS).collect();
+        let mut non_person = WordSet::default();
+        let mut phrases: HashMap<String, Vec<Vec<String>>, BuildHasherDefault<Fnv>> = HashMap::default();
+        for line in NON_PERSON.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let keys: Vec<String> = scan_words(line).into_iter().map(|(s, e, _)| fold(&line[s..e])).collect();
+            match keys.len() {
+                0 => {}
+                1 => {
+                    non_person.insert(keys[0].clone());
+                }
+                _ => phrases.entry(keys[0].clone()).or_default().push(keys),
+            }
+        }
+        for list in phrases.values_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
+        Lexicon {
+            first,
+            sur,
+            common,
+            non_person,
+            phrases,
+            particles: set(PARTICLES),
+            left_particles: set(LEFT_PARTICLES),
+            titles: set(TITLES),
+            roles: set(ROLES),
+            verbs: set(NAME_VERBS),
+            fillers: set(VERB_FILLERS),
+            org_suffixes: set(ORG_SUFFIXES),
+        }
+    }
+
+    /// Look a folded word up; hyphenated double names count when every part is a name
+    /// (Jan-Willem, Pinas-Sedney), and a Dutch possessive "Daans" counts as "Daan".
+    pub fn info(&self, key: &str) -> WordInfo {
+        let mut info = WordInfo {
+            first: self.first.contains(key),
+            sur: self.sur.contains(key),
+            common: self.common.contains(key),
+            non_person: self.non_person.contains(key),
+        };
+        if !info.known() && key.contains('-') {
+            let parts: Vec<&str> = key.split('-').filter(|p| !p.is_empty()).collect();
+            let all_names = parts.iter().all(|p| self.first.contains(*p) || self.sur.contains(*p));
+            if parts.len() > 1 && all_names {
+                info.first = parts.iter().all(|p| self.first.contains(*p));
+                info.sur = !info.first;
+            }
+        }
+        // "Oost-Europa", "Amsterdam-Noord": a compound with a place in it is a place.
+        if !info.known() && key.contains('-') && key.split('-').any(|p| self.non_person.contains(p)) {
+            info.non_person = true;
+        }
+        let possessive_of_first = key
+            .strip_suffix('s')
+            .is_some_and(|base| base.len() > 2 && self.first.contains(base) && !self.common.contains(base));
+        if !info.known() && !info.common && !info.non_person && possessive_of_first {
+            info.first = true;
+        }
+        info
+    }
+
+    pub fn is_common(&self, key: &str) -> bool {
+        self.common.contains(key)
+    }
+    pub fn is_non_person(&self, key: &str) -> bool {
+        self.non_person.contains(key)
+    }
+    pub fn is_particle(&self, key: &str) -> bool {
+        self.particles.contains(key)
+    }
+    pub fn is_left_particle(&self, key: &str) -> bool {
+        self.left_particles.contains(key)
+    }
+    pub fn is_title(&self, key: &str) -> bool {
+        self.titles.contains(key)
+    }
+    pub fn is_role(&self, key: &str) -> bool {
+        self.roles.contains(key)
+    }
+    pub fn is_name_verb(&self, key: &str) -> bool {
+        self.verbs.contains(key)
+    }
+    pub fn is_filler(&self, key: &str) -> bool {
+        self.fillers.contains(key)
+    }
+    pub fn is_org_suffix(&self, key: &str) -> bool {
+        self.org_suffixes.contains(key)
+    }
+    pub fn name_pair(&self, a: &str, b: &str) -> Option<bool> {
+        NAME_PAIRS.iter().find(|(x, y, _)| *x == a && *y == b).map(|(_, _, strong)| *strong)
+    }
+    pub fn phrases_starting(&self, key: &str) -> Option<&[Vec<String>]> {
+        self.phrases.get(key).map(Vec::as_slice)
+    }
+
+    /// Cut text into word tokens with their folded keys and capitalisation.
+    pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Tok<'a>> {
+        let mut toks = Vec::new();
+        for (start, mut end, initial) in scan_words(text) {
+            let raw = &text[start..end];
+            // English possessive: "Sarah's mum" names Sarah; the 's stays as plain text.
+            for suffix in ["'s", "’s"] {
+                if raw.len() > suffix.len() + 1 && raw.ends_with(suffix) {
+                    end -= suffix.len();
+                }
+            }
+            let text_piece = &text[start..end];
+            let (mut cap, mut first, mut letters, mut upper) = (false, true, 0, 0);
+            for c in text_piece.chars().filter(|c| c.is_alphabetic()) {
+                let is_upper = c.is_uppercase();
+                if first {
+                    cap = is_upper;
+                    first = false;
+                }
+                letters += 1;
+                upper += usize::from(is_upper);
+            }
+            toks.push(Tok {
+                start,
+                end,
+                text: text_piece,
+                key: fold(text_piece),
+                cap,
+                all_caps: letters >= 2 && upper == letters,
+                initial,
+            });
+        }
+        toks
+    }
+}
+
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Words as (start, end, sentence-initial), in one pass over the text. A word starts with a
+/// letter; hyphens and apostrophes inside it keep it whole (Tjon-A-Fong, O'Brien,
+/// Noord-Brabant); the clitics 't and 's are words of their own. A word is sentence-initial
+/// when only spaces and opening punctuation separate it from the start of the text, a line
+/// break or a sentence end, so that its capital says nothing about being a name.
+fn scan_words(text: &str) -> Vec<(usize, usize, bool)> {
+    let mut out = Vec::new();
+    let mut initial = true;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphabetic() || is_combining_mark(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                let joiner = matches!(d, '\'' | '’' | '-')
+                    && text[j + d.len_utf8()..].chars().next().is_some_and(word_char);
+                if !(word_char(d) || joiner) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            out.push((i, end, initial));
+            initial = false;
+            continue;
+        }
+        if matches!(c, '\'' | '’') {
+            let mut after = text[i + c.len_utf8()..].chars();
+            let clitic = matches!(after.next(), Some('t' | 's'))
+                && !after.next().is_some_and(|a| a.is_ascii_alphanumeric() || a == '_');
+            if clitic {
+                out.push((i, i + c.len_utf8() + 1, initial));
+                initial = false;
+                chars.next();
+                continue;
+            }
+        }
+        match c {
+            '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '…' => initial = true,
+            ' ' | '\t' | '"' | '“' | '„' | '‘' | '\'' | '(' | '[' | '«' | '-' | '–' | '—' | '*' | '•' =>
+                {}
+            _ => initial = false,
+        }
+    }
+    out
+}
+
+/// One word of the input.
+#[derive(Debug, Clone)]
+pub(super) struct Tok<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub key: String,
+    pub cap: bool,
+    pub all_caps: bool,
+    /// First word of a sentence, where a capital says nothing about being a name.
+    pub initial: bool,
+}

@@ -1,0 +1,101 @@
+//! `/account`: one's own account and password. Changing the password ends every session of the
+//! account, this one included, so a session someone else may hold dies with the old password.
+
+use super::AppState;
+use super::auth::SignedIn;
+use super::csrf::CsrfToken;
+use super::routes::Routes;
+use super::views::{Page, render};
+use crate::auth::accounts::{self, AccountError};
+use crate::auth::policy::Permission;
+use crate::domain::Lang;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/account", account_page).post("/account/password", change_password)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub page: Page,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub campaigns: Vec<String>,
+    pub error: Option<String>,
+}
+
+async fn view(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, error: Option<String>) -> AccountPage {
+    let titles = state
+        .store
+        .campaigns()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| signed.0.is_member(&c.id))
+        .map(|c| c.def.title.nl)
+        .collect();
+    let u = &signed.0.user;
+    AccountPage {
+        page: Page::new(Lang::Nl, "Mijn account").signed_in(&signed.0, csrf),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        role: u.role.label(),
+        campaigns: titles,
+        error,
+    }
+}
+
+async fn account_page(
+    signed: SignedIn,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+) -> Result<Response, Response> {
+    signed.require(Permission::ManageOwnAccount)?;
+    Ok(render(StatusCode::OK, true, &view(&state, &signed, &csrf, None).await))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+async fn change_password(
+    signed: SignedIn,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, Response> {
+    signed.require(Permission::ManageOwnAccount)?;
+    let fail = |m: &str| m.to_string();
+    let (_, hash) = state
+        .store
+        .user_by_email(&signed.0.user.email)
+        .await
+        .map_err(|e| super::error::Error::from(e).html(Lang::Nl).into_response())?;
+    let error = if !accounts::verify_password(form.current.clone(), hash).await {
+        Some(fail("Je huidige wachtwoord klopt niet."))
+    } else if form.new != form.repeat {
+        Some(fail("De twee nieuwe wachtwoorden zijn niet hetzelfde. Typ ze nog eens."))
+    } else {
+        match accounts::set_password(&state.store, &signed.0.user, form.new, signed.actor()).await {
+            Ok(()) => return Ok(Redirect::to("/login?bye=1").into_response()),
+            Err(AccountError::Invalid(m)) => Some(m),
+            Err(e) => {
+                return Err(super::error::Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response());
+            }
+        }
+    };
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &view(&state, &signed, &csrf, error).await))
+}

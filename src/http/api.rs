@@ -1,0 +1,237 @@
+//! JSON API under `/api/v1` for other front ends and integrations: open campaigns, their
+//! forms, story submission (same validation and scrubbing as the web form) and receipts.
+
+use super::AppState;
+use super::error::{Error, ErrorKind, Result, ResultExt};
+use super::limits::ClientAddr;
+use super::routes::Routes;
+use crate::collect::{self, Consent, Submission};
+use crate::domain::campaign::Availability;
+use crate::domain::story::StorySource;
+use crate::domain::{
+    Actor, Answers, AuditAction, AuditEntry, Campaign, CampaignDef, CampaignStatus, Lang, ReceiptCode, Story,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/campaigns", list_campaigns)
+        .get("/api/v1/campaigns/{slug}", campaign_form)
+        .post("/api/v1/campaigns/{slug}/stories", submit_story)
+        .get("/api/v1/receipts/{code}", read_receipt)
+        .delete("/api/v1/receipts/{code}", withdraw_receipt)
+}
+
+/// Messages in English unless the client prefers Dutch.
+fn lang_of(headers: &HeaderMap) -> Lang {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accept.trim_start().to_ascii_lowercase().starts_with("nl") { Lang::Nl } else { Lang::En }
+}
+
+#[derive(Serialize)]
+struct CampaignSummary {
+    slug: String,
+    status: CampaignStatus,
+    title: crate::domain::Localized,
+    policy_question: crate::domain::Localized,
+    languages: Vec<Lang>,
+    form_url: String,
+}
+
+async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<CampaignSummary>>> {
+    let today = OffsetDateTime::now_utc().date();
+    let campaigns = state.store.campaigns().await.json()?;
+    Ok(Json(
+        campaigns
+            .into_iter()
+            .filter(|c| c.availability(today) == Availability::Open)
+            .map(|c| CampaignSummary {
+                form_url: format!("/c/{}", c.def.slug),
+                slug: c.def.slug,
+                status: c.def.status,
+                title: c.def.title,
+                policy_question: c.def.policy_question,
+                languages: c.def.languages,
+            })
+            .collect(),
+    ))
+}
+
+/// A draft is nobody's business yet: it answers 404 like an unknown slug.
+async fn published(state: &AppState, slug: &str) -> Result<Campaign> {
+    let c = state.store.campaign_by_slug(slug).await.json()?;
+    if c.def.status == CampaignStatus::Draft {
+        return Err(Error::not_found().json());
+    }
+    Ok(c)
+}
+
+#[derive(Serialize)]
+struct CampaignForm {
+    #[serde(flatten)]
+    def: CampaignDef,
+    form_version: i64,
+    accepting_stories: bool,
+}
+
+async fn campaign_form(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<CampaignForm>> {
+    let c = published(&state, &slug).await?;
+    let accepting = c.availability(OffsetDateTime::now_utc().date()) == Availability::Open;
+    let mut def = c.def;
+    // Retired questions and options are history, not part of the form a client should show.
+    def.signifiers.retain(|s| !s.retired);
+    for s in &mut def.signifiers {
+        if let crate::domain::SignifierKind::Choice { options, .. } = &mut s.kind {
+            options.retain(|o| !o.retired);
+        }
+    }
+    def.prompts.retain(|p| !p.retired);
+    Ok(Json(CampaignForm { def, form_version: c.form_version, accepting_stories: accepting }))
+}
+
+#[derive(Deserialize)]
+struct StoryRequest {
+    text: String,
+    title: Option<String>,
+    language: Option<String>,
+    perspective: Option<String>,
+    age_band: Option<String>,
+    region: Option<String>,
+    prompt: Option<String>,
+    #[serde(default)]
+    consent: bool,
+    #[serde(default)]
+    answers: BTreeMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+    receipt_code: String,
+}
+
+async fn submit_story(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: std::result::Result<Json<StoryRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response> {
+    let lang = lang_of(&headers);
+    let Json(req) = body.map_err(|e| Error::new(ErrorKind::BadRequest(e.body_text())).json())?;
+    let campaign = published(&state, &slug).await?;
+    if campaign.availability(OffsetDateTime::now_utc().date()) != Availability::Open {
+        return Err(Error::new(ErrorKind::Conflict("campaign is not open for stories".into())).json());
+    }
+    let sub = Submission {
+        text: req.text,
+        title: req.title,
+        language: req.language,
+        perspective: req.perspective,
+        age_band: req.age_band,
+        region: req.region,
+        prompt: req.prompt,
+        consent: req.consent,
+        answers: req.answers,
+    };
+    let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)
+        .map_err(|errors| Error {
+            kind: ErrorKind::Unprocessable(errors),
+            render: super::error::Render::Json(lang),
+        })?;
+    if let Err(wait) = super::limits::check(&state.limits.story_client, &ip) {
+        let body = serde_json::json!({
+            "code": "rate_limited",
+            "message": format!("Too many stories from this address; retry in {wait} s."),
+        });
+        let mut resp = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(resp);
+    }
+    let code = ReceiptCode::generate();
+    let story = prepared.into_new_story(
+        &campaign,
+        StorySource::Api,
+        Some(code.hash()),
+        None,
+        None,
+        OffsetDateTime::now_utc(),
+    );
+    state.store.insert_story(&story).await.json()?;
+    state.search.notify();
+    tracing::info!(campaign = %campaign.slug(), story_id = %story.id, "story stored via api");
+    // 201 only after the commit above.
+    let mut resp =
+        (StatusCode::CREATED, Json(Created { id: story.id, receipt_code: code.display() })).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+#[derive(Serialize)]
+struct StoryResponse {
+    id: String,
+    campaign: String,
+    title: Option<String>,
+    text: String,
+    language: String,
+    perspective: &'static str,
+    age_band: Option<&'static str>,
+    region: Option<String>,
+    municipality: Option<String>,
+    prompt: Option<String>,
+    answers: Answers,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+}
+
+async fn by_code(state: &AppState, code: &str) -> Result<Story> {
+    let code = ReceiptCode::parse(code).map_err(|_| {
+        Error::new(ErrorKind::BadRequest(
+            "A receipt code has 20 letters, like ABCD-EFGH-JKMN-PQRS-TUVW.".into(),
+        ))
+        .json()
+    })?;
+    state.store.story_by_receipt(&code.hash()).await.json()
+}
+
+async fn read_receipt(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response> {
+    let story = by_code(&state, &code).await?;
+    let campaign = state.store.campaign(&story.campaign_id).await.json()?;
+    let body = StoryResponse {
+        id: story.id,
+        campaign: campaign.def.slug,
+        title: story.title,
+        text: story.text,
+        language: story.language,
+        perspective: story.perspective.as_str(),
+        age_band: story.age_band.map(|a| a.code()),
+        region: story.region,
+        municipality: story.municipality,
+        prompt: story.prompt_id,
+        answers: story.answers,
+        created_at: story.created_at,
+    };
+    let mut resp = Json(body).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+async fn withdraw_receipt(State(state): State<AppState>, Path(code): Path<String>) -> Result<StatusCode> {
+    let story = by_code(&state, &code).await?;
+    let audit = AuditEntry::new(Actor::anonymous(), AuditAction::StoryWithdrawn);
+    state.store.delete_story(&story.id, &audit).await.json()?;
+    tracing::info!(story_id = %story.id, "story withdrawn by its teller via api");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,318 @@
+//! Signing in and out, and the `SignedIn` extractor that every non-public handler starts with.
+//! Sessions live in the database (see `auth::session`); the id is rotated on login and the
+//! session destroyed on logout, so an old cookie never works again.
+
+use super::AppState;
+use super::cookies;
+use super::csrf::CsrfToken;
+use super::limits::{self, ClientAddr};
+use super::routes::Routes;
+use super::views::{LoginPage, Page, render};
+use crate::auth::accounts;
+use crate::auth::policy::{Denied, Permission, Viewer};
+use crate::auth::session::{new_token, token_hash};
+use crate::domain::{Actor, AuditAction, AuditEntry, Lang, Role};
+use crate::store::StoreError;
+use axum::Form;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/login", login_page).post("/login", login).post("/logout", logout)
+}
+
+/// A signed-in person, checked against the session store, its timeouts and the account state.
+pub struct SignedIn(pub Viewer);
+
+/// Why a request has no signed-in person.
+pub enum NotSignedIn {
+    /// Send the browser to the login page, then back here.
+    Login { next: String, expired: bool },
+    /// Not a page visit (a POST, or the API): just 401.
+    Unauthorized,
+}
+
+impl IntoResponse for NotSignedIn {
+    fn into_response(self) -> Response {
+        match self {
+            NotSignedIn::Login { next, expired } => {
+                let mut to = format!("/login?next={}", urlencode(&next));
+                if expired {
+                    to.push_str("&expired=1");
+                }
+                Redirect::to(&to).into_response()
+            }
+            NotSignedIn::Unauthorized => {
+                let t = super::i18n::ui(Lang::Nl);
+                let mut resp = super::views::render(
+                    StatusCode::UNAUTHORIZED,
+                    false,
+                    &super::views::MessagePage {
+                        page: Page::new(Lang::Nl, "Log eerst in"),
+                        heading: "Log eerst in".into(),
+                        text: "Deze pagina is alleen voor mensen met een account. Log in en probeer het opnieuw.".into(),
+                        link: Some(("/login".into(), "Naar inloggen".into())),
+                    },
+                );
+                let _ = t;
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Cookie"));
+                resp
+            }
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = NotSignedIn;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_page_visit = parts.method == Method::GET && !parts.uri.path().starts_with("/api/");
+        let refuse = |expired: bool| {
+            if is_page_visit {
+                let next =
+                    parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+                NotSignedIn::Login { next, expired }
+            } else {
+                NotSignedIn::Unauthorized
+            }
+        };
+        let Some(token) = cookies::get(&parts.headers, &cookies::session_name(&state.config)) else {
+            return Err(refuse(false));
+        };
+        let id_hash = token_hash(&token);
+        let record = match state.store.session(&id_hash).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound) => return Err(refuse(false)),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return Err(NotSignedIn::Unauthorized);
+            }
+        };
+        let now = state.clock.now();
+        let timeouts = state.config.session_timeouts();
+        if record.user.disabled || !timeouts.is_alive(record.created_at, record.last_seen_at, now) {
+            let _ = state.store.delete_session(&id_hash).await;
+            return Err(refuse(true));
+        }
+        if timeouts.should_touch(record.last_seen_at, now) {
+            let _ = state.store.touch_session(&id_hash, now).await;
+        }
+        let campaigns = state.store.memberships(&record.user.id).await.unwrap_or_default();
+        Ok(SignedIn(Viewer { user: record.user, campaigns }))
+    }
+}
+
+/// Refusal of a signed-in person, as a page.
+pub fn denied(d: Denied) -> Response {
+    let (status, heading, text) = match d {
+        Denied::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "Hier heb je geen toegang toe",
+            "Je account heeft geen rechten voor deze pagina. Denk je dat dat niet klopt? Vraag het een beheerder.",
+        ),
+        Denied::NotFound => (
+            StatusCode::NOT_FOUND,
+            "Deze pagina bestaat niet",
+            "Kijk of het adres klopt, of ga terug naar je overzicht.",
+        ),
+    };
+    render(
+        status,
+        false,
+        &super::views::MessagePage {
+            page: Page::new(Lang::Nl, heading),
+            heading: heading.into(),
+            text: text.into(),
+            link: Some(("/manage".into(), "Naar mijn overzicht".into())),
+        },
+    )
+}
+
+impl SignedIn {
+    /// Checks a permission; the refusal is a ready page.
+    pub fn require(&self, p: Permission<'_>) -> Result<(), Response> {
+        self.0.require(p).map_err(denied)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::user(&self.0.user.id, &self.0.user.email)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+    bye: Option<String>,
+}
+
+/// Only paths on this site: never an open redirect.
+fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\")).map(str::to_string)
+}
+
+fn login_view(
+    csrf: &CsrfToken,
+    email: &str,
+    next: Option<String>,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> LoginPage {
+    LoginPage {
+        page: Page::new(Lang::Nl, "Inloggen").with_csrf(csrf),
+        email: email.into(),
+        next: next.unwrap_or_default(),
+        error,
+        notice: notice.map(str::to_string),
+    }
+}
+
+async fn login_page(csrf: CsrfToken, Query(q): Query<LoginQuery>) -> Response {
+    let notice = if q.expired.is_some() {
+        Some("Je sessie is verlopen. Log opnieuw in.")
+    } else if q.bye.is_some() {
+        Some("Je bent uitgelogd.")
+    } else {
+        None
+    };
+    render(StatusCode::OK, true, &login_view(&csrf, "", safe_next(q.next.as_deref()), None, notice))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn too_many(wait: u64) -> Response {
+    let mut resp = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        false,
+        &super::views::MessagePage {
+            page: Page::new(Lang::Nl, "Even wachten"),
+            heading: "Even wachten".into(),
+            text: format!("Er is te vaak geprobeerd in te loggen. Probeer het over {wait} seconden opnieuw."),
+            link: Some(("/login".into(), "Terug naar inloggen".into())),
+        },
+    );
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+async fn login(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    ClientAddr(ip): ClientAddr,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let email = form.email.trim().to_lowercase();
+    let next = safe_next(form.next.as_deref());
+    if let Err(wait) = limits::check(&state.limits.login_client, &ip) {
+        return too_many(wait);
+    }
+    if let Err(wait) = limits::check(&state.limits.login_account, &email) {
+        return too_many(wait);
+    }
+    let found = match state.store.user_by_email(&email).await {
+        Ok(found) => Some(found),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return super::error::Error::from(e).html(Lang::Nl).into_response(),
+    };
+    let verified = match &found {
+        Some((user, hash)) => {
+            accounts::verify_password(form.password.clone(), hash.clone()).await && !user.disabled
+        }
+        None => {
+            // Same work as for a real account, so timing does not tell which e-mails exist.
+            accounts::verify_password(form.password.clone(), crate::auth::password::dummy_hash().to_string())
+                .await;
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| verified) else {
+        let entry = AuditEntry::new(Actor::anonymous(), AuditAction::LoginFailed).target(email.clone());
+        let _ = state.store.audit(&entry).await;
+        let error = "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld. Controleer ze en probeer het opnieuw.";
+        return render(
+            StatusCode::UNAUTHORIZED,
+            true,
+            &login_view(&csrf, &form.email, next, Some(error.into()), None),
+        );
+    };
+    // Rotate: whatever session this browser had ends; the new one gets a fresh id.
+    if let Some(old) = cookies::get(&headers, &cookies::session_name(&state.config)) {
+        let _ = state.store.delete_session(&token_hash(&old)).await;
+    }
+    let token = new_token();
+    if let Err(e) = state.store.create_session(&token_hash(&token), &user.id, state.clock.now()).await {
+        return super::error::Error::from(e).html(Lang::Nl).into_response();
+    }
+    let _ = state
+        .store
+        .audit(&AuditEntry::new(Actor::user(&user.id, &user.email), AuditAction::LoginSucceeded))
+        .await;
+    tracing::info!(user_id = %user.id, "signed in");
+    let home = match user.role {
+        Role::Steering => "/overview",
+        _ => "/manage",
+    };
+    let mut resp = Redirect::to(&next.unwrap_or_else(|| home.into())).into_response();
+    cookies::set(&mut resp, &state.config, &cookies::session_name(&state.config), &token, "Lax");
+    resp
+}
+
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = cookies::get(&headers, &cookies::session_name(&state.config)) {
+        let id_hash = token_hash(&token);
+        if let Ok(record) = state.store.session(&id_hash).await {
+            let actor = Actor::user(&record.user.id, &record.user.email);
+            let _ = state.store.audit(&AuditEntry::new(actor, AuditAction::Logout)).await;
+        }
+        let _ = state.store.delete_session(&id_hash).await;
+    }
+    let mut resp = Redirect::to("/login?bye=1").into_response();
+    cookies::clear(&mut resp, &state.config, &cookies::session_name(&state.config));
+    resp
+}
+
+/// For JSON endpoints that need a signed-in user.
+pub fn api_denied(d: Denied) -> Response {
+    let (status, code) = match d {
+        Denied::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        Denied::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+    };
+    (status, axum::Json(json!({ "code": code, "message": "Not allowed." }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_only_goes_to_paths_on_this_site() {
+        assert_eq!(safe_next(Some("/manage/x?y=1")).as_deref(), Some("/manage/x?y=1"));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+    }
+
+    #[test]
+    fn next_is_url_encoded() {
+        assert_eq!(urlencode("/manage/a b?x=1&y"), "%2Fmanage%2Fa+b%3Fx%3D1%26y");
+    }
+}

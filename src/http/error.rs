@@ -1,0 +1,157 @@
+//! The one HTTP error type. Pages get an HTML page in the visitor's language, the API gets JSON
+//! `{ "message", "code" }` with stable codes; 5xx bodies are generic and the detail is logged
+//! once, here.
+
+use super::views::{MessagePage, Page, render};
+use crate::domain::{FieldError, Lang};
+use crate::store::StoreError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ErrorKind {
+    NotFound,
+    BadRequest(String),
+    Unprocessable(Vec<FieldError>),
+    Conflict(String),
+    Internal(anyhow::Error),
+}
+
+/// How to show the error.
+#[derive(Debug, Clone, Copy)]
+pub enum Render {
+    Html(Lang),
+    Json(Lang),
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub render: Render,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind, render: Render::Html(Lang::Nl) }
+    }
+
+    pub fn not_found() -> Error {
+        Error::new(ErrorKind::NotFound)
+    }
+
+    pub fn html(mut self, lang: Lang) -> Error {
+        self.render = Render::Html(lang);
+        self
+    }
+
+    pub fn json(mut self) -> Error {
+        let lang = match self.render {
+            Render::Html(l) | Render::Json(l) => l,
+        };
+        self.render = Render::Json(lang);
+        self
+    }
+
+    fn status(&self) -> StatusCode {
+        match self.kind {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ErrorKind::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Conflict(_) => StatusCode::CONFLICT,
+            ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Lets handlers say how an error should be shown right where it happens.
+pub trait ResultExt<T> {
+    fn html(self, lang: Lang) -> Result<T>;
+    fn json(self) -> Result<T>;
+}
+
+impl<T, E: Into<Error>> ResultExt<T> for std::result::Result<T, E> {
+    fn html(self, lang: Lang) -> Result<T> {
+        self.map_err(|e| e.into().html(lang))
+    }
+    fn json(self) -> Result<T> {
+        self.map_err(|e| e.into().json())
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        Error::new(match e {
+            StoreError::NotFound => ErrorKind::NotFound,
+            StoreError::Conflict(rule) => ErrorKind::Conflict(rule),
+            StoreError::Invalid(m) => ErrorKind::BadRequest(m),
+            StoreError::Other(e) => ErrorKind::Internal(e),
+        })
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Error {
+        Error::new(ErrorKind::Internal(e))
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let ErrorKind::Internal(e) = &self.kind {
+            tracing::error!(error = ?e, "request failed");
+        }
+        match self.render {
+            Render::Json(lang) => {
+                let body = match &self.kind {
+                    ErrorKind::NotFound => json!({ "code": "not_found", "message": "Not found." }),
+                    ErrorKind::BadRequest(m) => json!({ "code": "bad_request", "message": m }),
+                    ErrorKind::Conflict(rule) => json!({
+                        "code": "conflict",
+                        "message": format!("This conflicts with an existing record ({rule})."),
+                    }),
+                    ErrorKind::Unprocessable(errors) => json!({
+                        "code": "validation_failed",
+                        "message": "Some fields are not valid; see errors.",
+                        "errors": errors.iter().map(|e| json!({
+                            "field": e.field,
+                            "code": e.problem.code(),
+                            "message": e.message(lang),
+                        })).collect::<Vec<_>>(),
+                    }),
+                    ErrorKind::Internal(_) => json!({
+                        "code": "internal",
+                        "message": "Something went wrong on our side. Please try again later.",
+                    }),
+                };
+                (status, Json(body)).into_response()
+            }
+            Render::Html(lang) => {
+                let t = super::i18n::ui(lang);
+                let (heading, text) = match &self.kind {
+                    ErrorKind::NotFound => (t.not_found_title, t.not_found_text.to_string()),
+                    ErrorKind::Internal(_) => (t.error_title, t.error_text.to_string()),
+                    ErrorKind::BadRequest(m) | ErrorKind::Conflict(m) => (t.error_title, m.clone()),
+                    ErrorKind::Unprocessable(errors) => {
+                        (t.errors_title, errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(" "))
+                    }
+                };
+                let page = Page::new(lang, heading);
+                render(
+                    status,
+                    false,
+                    &MessagePage {
+                        page,
+                        heading: heading.into(),
+                        text,
+                        link: Some(("/".into(), t.back_home.into())),
+                    },
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The web layer: one router per audience, merged here, with the cross-cutting layers (body
+//! limit, timeouts, security headers, request logs without personal data). Handlers are thin:
+//! parse, call collect/domain/store, render.
+
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod form;
+pub mod health;
+pub mod home;
+pub mod i18n;
+pub mod limits;
+pub mod manage;
+pub mod openapi;
+pub mod receipt;
+pub mod routes;
+pub mod search;
+pub mod views;
+
+use crate::config::Config;
+use crate::store::DynStore;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Everything a handler may use. Small on purpose.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub config: Arc<Config>,
+    pub clock: crate::clock::DynClock,
+    pub limits: Arc<limits::RateLimits>,
+    /// The search index of this instance (derived from the database, kept up to date by its
+    /// indexer task).
+    pub search: crate::search::SearchHandle,
+    /// Background jobs (discovery, retraining, re-tagging).
+    pub jobs: crate::jobs::JobHandle,
+}
+
+/// Every route of the app, with the list the authorisation test walks.
+pub fn all_routes() -> routes::Routes {
+    routes::Routes::new()
+        .merge(home::routes())
+        .merge(form::routes())
+        .merge(receipt::routes())
+        .merge(api::routes())
+        .merge(health::routes())
+        .merge(assets::routes())
+        .merge(auth::routes())
+        .merge(manage::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
+        .merge(search::routes())
+        .merge(openapi::routes())
+}
+
+/// Method and path of every route, as registered.
+pub fn route_list() -> Vec<(axum::http::Method, &'static str)> {
+    all_routes().list
+}
+
+/// Content Security Policy: only our own files; no inline script, so injected markup cannot run.
+const CSP: &str =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let hsts = if state.config.is_https() {
+        Some(HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+    } else {
+        None
+    };
+    all_routes()
+        .router
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn(friendly_errors))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(
+            // Log the route template, never the URI: paths can hold receipt codes.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "unmatched".into());
+                tracing::info_span!("request", method = %req.method(), route = %route)
+            }),
+        )
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    let lang = lang_from_request(&req);
+    let err = error::Error::not_found();
+    if req.uri().path().starts_with("/api/") { err.json() } else { err.html(lang) }.into_response()
+}
+
+fn lang_from_request(req: &Request) -> crate::domain::Lang {
+    let (parts, _) = Request::new(()).into_parts();
+    let mut parts = parts;
+    parts.uri = req.uri().clone();
+    parts.headers = req.headers().clone();
+    lang_from_parts(&parts)
+}
+
+/// Extractors answer some problems (body too large, wrong content type) with plain text; a
+/// storyteller gets a page that says what to do instead.
+async fn friendly_errors(req: Request, next: Next) -> Response {
+    let lang = lang_from_request(&req);
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !plain || !resp.status().is_client_error() || resp.status() == StatusCode::NOT_FOUND {
+        return resp;
+    }
+    let status = resp.status();
+    let t = i18n::ui(lang);
+    if is_api {
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "The request body is too large."
+        } else {
+            "The request could not be read."
+        };
+        return (status, axum::Json(serde_json::json!({ "code": "bad_request", "message": message })))
+            .into_response();
+    }
+    let (heading, text) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        (t.too_large_title, t.too_large_text)
+    } else {
+        (t.error_title, t.error_text)
+    };
+    views::render(
+        status,
+        false,
+        &views::MessagePage {
+            page: views::Page::new(lang, heading),
+            heading: heading.into(),
+            text: text.into(),
+            link: Some(("/".into(), t.back_home.into())),
+        },
+    )
+}
+
+/// 403 for a refused cross-site request.
+pub(crate) fn forbidden_page(parts: &axum::http::request::Parts, status: StatusCode) -> Response {
+    let lang = lang_from_parts(parts);
+    let (heading, text) = match lang {
+        crate::domain::Lang::En => (
+            "This request was refused",
+            "It did not come from a page of this site, or the page was too old. Go back, reload the page and try again.",
+        ),
+        crate::domain::Lang::Nl => (
+            "Dit verzoek is geweigerd",
+            "Het kwam niet van een pagina van deze site, of de pagina was te oud. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+        ),
+    };
+    views::render(
+        status,
+        false,
+        &views::MessagePage {
+            page: views::Page::new(lang, heading),
+            heading: heading.into(),
+            text: text.into(),
+            link: Some(("/".into(), i18n::ui(lang).back_home.into())),
+        },
+    )
+}
+
+/// 413 with a page that says what to do.
+pub(crate) fn too_large_page(parts: &axum::http::request::Parts) -> Response {
+    let lang = lang_from_parts(parts);
+    let t = i18n::ui(lang);
+    views::render(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        false,
+        &views::MessagePage {
+            page: views::Page::new(lang, t.too_large_title),
+            heading: t.too_large_title.into(),
+            text: t.too_large_text.into(),
+            link: Some(("/".into(), t.back_home.into())),
+        },
+    )
+}
+
+fn lang_from_parts(parts: &axum::http::request::Parts) -> crate::domain::Lang {
+    let query = parts.uri.query().unwrap_or("");
+    let from_query = query.split('&').find_map(|kv| kv.strip_prefix("lang="));
+    let from_header = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
+        .map(|_| "en");
+    crate::domain::Lang::from_param(from_query.or(from_header))
+}

@@ -1,0 +1,198 @@
+//! Background jobs: discovery, retraining suggestions, re-tagging with rules. One at a time per
+//! campaign, progress written to the database so any page (and any instance) can show it,
+//! cancellable, and marked failed — not lost — if the service stops while one runs.
+
+use crate::domain::job::{Job, JobStatus};
+use crate::store::DynStore;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+pub struct Jobs {
+    store: DynStore,
+    cancel_flags: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    busy_campaigns: Mutex<HashSet<String>>,
+}
+
+pub type JobHandle = Arc<Jobs>;
+
+/// Why a job could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("er loopt al een taak voor deze campagne; wacht tot die klaar is of breek hem af")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Handed to the work: report progress, and learn whether to stop.
+#[derive(Clone)]
+pub struct Progress {
+    cancel: Arc<AtomicBool>,
+    state: Arc<Mutex<(f64, String)>>,
+    /// Told of every report (the command line's progress bar).
+    watch: Option<Arc<dyn Fn(f64, &str) + Send + Sync>>,
+}
+
+impl Progress {
+    /// Records progress (0.0–1.0) and a short message; returns false when the job was cancelled
+    /// and the work should stop.
+    pub fn report(&self, fraction: f64, message: &str) -> bool {
+        if let Ok(mut s) = self.state.lock() {
+            *s = (fraction.clamp(0.0, 1.0), message.to_string());
+        }
+        if let Some(w) = &self.watch {
+            w(fraction.clamp(0.0, 1.0), message);
+        }
+        !self.cancelled()
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// A progress for work that runs outside a job (the command line, tests).
+    pub fn detached() -> Progress {
+        Progress { cancel: Arc::new(AtomicBool::new(false)), state: Arc::new(Mutex::new((0.0, String::new()))), watch: None }
+    }
+
+    /// A detached progress that tells `watch` of every report.
+    pub fn watching(watch: impl Fn(f64, &str) + Send + Sync + 'static) -> Progress {
+        Progress { watch: Some(Arc::new(watch)), ..Progress::detached() }
+    }
+}
+
+/// Work ended because it was cancelled.
+#[derive(Debug, thiserror::Error)]
+#[error("afgebroken")]
+pub struct Cancelled;
+
+impl Jobs {
+    pub fn new(store: DynStore) -> JobHandle {
+        Arc::new(Jobs { store, cancel_flags: Mutex::default(), busy_campaigns: Mutex::default() })
+    }
+
+    /// Marks jobs interrupted by a restart as failed (called once on start).
+    pub async fn recover(&self) -> anyhow::Result<u64> {
+        Ok(self.store.fail_interrupted_jobs().await?)
+    }
+
+    /// Starts a job for a campaign unless one is running there already.
+    pub async fn start<F, Fut>(
+        self: &Arc<Self>,
+        campaign_id: &str,
+        kind: &str,
+        params: serde_json::Value,
+        created_by: Option<String>,
+        work: F,
+    ) -> Result<Job, JobError>
+    where
+        F: FnOnce(Progress) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<serde_json::Value>> + Send + 'static,
+    {
+        {
+            let mut busy = self.busy_campaigns.lock().unwrap_or_else(|e| e.into_inner());
+            if !busy.insert(campaign_id.to_string()) {
+                return Err(JobError::Busy);
+            }
+        }
+        let active = self.store.jobs(campaign_id, 5).await.map(|js| js.iter().any(|j| j.status.is_active()));
+        if matches!(active, Ok(true)) || active.is_err() {
+            self.release(campaign_id);
+            return match active {
+                Err(e) => Err(e.into()),
+                _ => Err(JobError::Busy),
+            };
+        }
+        let now = OffsetDateTime::now_utc();
+        let job = Job {
+            id: uuid::Uuid::new_v4().to_string(),
+            campaign_id: Some(campaign_id.to_string()),
+            kind: kind.to_string(),
+            status: JobStatus::Running,
+            progress: 0.0,
+            message: "begonnen".into(),
+            params,
+            result: None,
+            created_by,
+            created_at: now,
+            started_at: Some(now),
+            finished_at: None,
+        };
+        if let Err(e) = self.store.create_job(&job).await {
+            self.release(campaign_id);
+            return Err(e.into());
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), cancel.clone());
+        let progress = Progress { cancel, state: Arc::new(Mutex::new((0.0, "begonnen".into()))), watch: None };
+        let me = self.clone();
+        let (id, campaign) = (job.id.clone(), campaign_id.to_string());
+        tokio::spawn(async move {
+            let reporter = {
+                let (store, id, state, p) = (me.store.clone(), id.clone(), progress.state.clone(), progress.clone());
+                tokio::spawn(async move {
+                    let mut last = (-1.0, String::new());
+                    let mut tick = tokio::time::interval(Duration::from_millis(500));
+                    loop {
+                        tick.tick().await;
+                        let now = state.lock().map(|s| s.clone()).unwrap_or_default();
+                        if now != last && !p.cancelled() {
+                            let _ = store.update_job(&id, JobStatus::Running, now.0, &now.1).await;
+                            last = now;
+                        }
+                    }
+                })
+            };
+            let started = Instant::now();
+            let outcome = work(progress.clone()).await;
+            reporter.abort();
+            let (status, message, result) = match outcome {
+                _ if progress.cancelled() => (JobStatus::Cancelled, "afgebroken".to_string(), None),
+                Ok(v) => (JobStatus::Done, format!("klaar in {:.1} s", started.elapsed().as_secs_f64()), Some(v)),
+                Err(e) if e.is::<Cancelled>() => (JobStatus::Cancelled, "afgebroken".to_string(), None),
+                Err(e) => {
+                    tracing::error!(job = %id, error = ?e, "job failed");
+                    (JobStatus::Failed, format!("mislukt: {e}"), None)
+                }
+            };
+            if let Err(e) = me.store.finish_job(&id, status, &message, result.as_ref()).await {
+                tracing::error!(job = %id, error = %e, "could not record the end of a job");
+            }
+            me.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            me.release(&campaign);
+        });
+        Ok(job)
+    }
+
+    fn release(&self, campaign_id: &str) {
+        self.busy_campaigns.lock().unwrap_or_else(|e| e.into_inner()).remove(campaign_id);
+    }
+
+    /// Asks a running job to stop; true if it was running here.
+    pub fn cancel(&self, job_id: &str) -> bool {
+        match self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).get(job_id) {
+            Some(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits until a job has ended (tests and the command line).
+    pub async fn wait(&self, job_id: &str, timeout: Duration) -> anyhow::Result<Job> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let job = self.store.job(job_id).await?;
+            if !job.status.is_active() {
+                return Ok(job);
+            }
+            anyhow::ensure!(Instant::now() < deadline, "job {job_id} still {} after {timeout:?}", job.status.as_str());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! luister: large-scale listening in Dutch youth care. Young people, parents and professionals
+//! tell experience stories; the stories are stored scrubbed of personal details, and
+//! facilitators turn them into themes, perspective maps and improvement actions.
+//!
+//! `main.rs` is only the command line; everything runs through [`Application`], which tests use
+//! too.
+#![forbid(unsafe_code)]
+// Handlers return a ready `Response` as the early-exit value of small helpers; boxing it would
+// only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod analysis;
+pub mod auth;
+pub mod bench;
+pub mod clock;
+pub mod collect;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod http;
+pub mod jobs;
+pub mod retention;
+pub mod search;
+pub mod store;
+pub mod tagging;
+pub mod telemetry;
+pub mod transfer;
+
+use anyhow::Context;
+use config::Config;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The running service: a bound listener and the app behind it.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    port: u16,
+    pub store: store::DynStore,
+    pub search: search::SearchHandle,
+    pub jobs: jobs::JobHandle,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    /// Opens the database, applies migrations, creates the first admin or the demo if asked,
+    /// starts the background jobs and binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        Application::build_with_clock(config, Arc::new(clock::SystemClock)).await
+    }
+
+    /// As `build`, with a clock of the caller's choosing (tests move time to check timeouts).
+    pub async fn build_with_clock(config: Config, clock: clock::DynClock) -> anyhow::Result<Application> {
+        let url = config.database_url();
+        let store = store::connect(&url).await?;
+        store.migrate().await.context("migrating the database")?;
+        for warning in store.durability_warnings().await? {
+            tracing::warn!(backend = store.backend(), "DURABILITY AT RISK: {warning}");
+        }
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password)
+            && let Some(admin) = auth::accounts::ensure_first_admin(&store, email, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the first admin from LUISTER_ADMIN_EMAIL: {e}"))?
+        {
+            tracing::info!(email = %admin.email, "first admin created");
+        }
+        let mut demo_loaded = None;
+        if config.demo {
+            let (campaign, report) = transfer::import::load_demo(store.clone(), config.demo_stories).await?;
+            if report.counts.inserted > 0 {
+                demo_loaded = Some(campaign.id.clone());
+            }
+            tracing::info!(
+                campaign = %campaign.slug(),
+                stored = report.counts.inserted,
+                skipped = report.errors.len(),
+                "demo campaign ready"
+            );
+            let users = auth::accounts::create_demo_users(&store, &campaign.id).await?;
+            for (email, role, password) in users {
+                // Printed once, on the start that creates them; only hashes are kept.
+                tracing::info!(%email, %role, %password, "demo account created: log in at /login");
+            }
+        }
+        let listener =
+            TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+        let port = listener.local_addr()?.port();
+        let limits = Arc::new(http::limits::RateLimits::new(&config));
+        let interval = std::time::Duration::from_secs(config.retention_interval_minutes.max(1) * 60);
+        let timeouts = config.session_timeouts();
+        let search = search::Engine::new(&config.data_dir, store.clone());
+        let jobs = jobs::Jobs::new(store.clone());
+        let interrupted = jobs.recover().await?;
+        if interrupted > 0 {
+            tracing::warn!(jobs = interrupted, "jobs interrupted by the last stop were marked failed");
+        }
+        let themes = tagging::codebook::ensure_default(&store).await?;
+        if themes > 0 {
+            tracing::info!(themes, "default global codebook installed");
+        }
+        if let Some(campaign) = &demo_loaded {
+            // The demo comes with coded stories: learn suggestions from them straight away.
+            if let Err(e) = tagging::suggestions::start(&jobs, &store, campaign, None).await {
+                tracing::warn!(error = %e, "could not start training suggestions for the demo");
+            }
+        }
+        let retrain_after = std::time::Duration::from_secs(config.retrain_after_seconds);
+        let state = http::AppState {
+            store: store.clone(),
+            config: Arc::new(config),
+            clock: clock.clone(),
+            limits: limits.clone(),
+            search: search.clone(),
+            jobs: jobs.clone(),
+        };
+        let router = http::app(state);
+        let mut background = vec![
+            tokio::spawn(retention::run_forever(store.clone(), clock.clone(), interval)),
+            tokio::spawn(search.clone().run()),
+            tokio::spawn(tagging::rules::follow(store.clone(), search.clone())),
+            tokio::spawn(tagging::suggestions::schedule(store.clone(), jobs.clone(), retrain_after)),
+        ];
+        let (s, c) = (store.clone(), clock.clone());
+        background.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limits.shrink();
+                let now = c.now();
+                if let Err(e) = s.purge_sessions(now - timeouts.idle, now - timeouts.absolute).await {
+                    tracing::warn!(error = %e, "purging expired sessions failed");
+                }
+            }
+        }));
+        Ok(Application { listener, router, port, store, search, jobs, background })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests before returning.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        for job in self.background {
+            job.abort();
+        }
+        result?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

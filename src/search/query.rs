@@ -1,0 +1,484 @@
+//! The search language facilitators type, parsed into a small syntax tree with positions, so a
+//! malformed query gets a message that points at where it went wrong.
+//!
+//! ```text
+//! wachtlijst school              both words (AND)
+//! wachtlijst OR wachttijd        either
+//! "niet gehoord"                 a phrase
+//! -school                        without
+//! wacht*                         prefix
+//! exact:wachtlijsten             exact word (no stemming, diacritics count)
+//! perspective:youth  age:16-17  region:JZ01  lang:nl  flag:safeguarding  theme:wachtlijst
+//! choice:gevoel=boos             a choice answer
+//! regie>0.7  wat_telde.0>=0.5    signifier ranges (triad corner by number, 0 = first)
+//! date>=2025-01-01  date<2026-01-01
+//! (a OR b) -c                    grouping
+//! ```
+//!
+//! Hand-written: tantivy's own query parser knows neither our per-language analysis nor our
+//! facets and signifier fields, and its errors do not say where the query went wrong.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A word, matched stemmed (and as a prefix when `prefix`).
+    Word {
+        text: String,
+        prefix: bool,
+    },
+    /// Words in order, matched folded.
+    Phrase(Vec<String>),
+    /// An exact word or phrase: no stemming, no folding.
+    Exact(Vec<String>),
+    /// A label filter: facet path such as `/perspective/youth`.
+    Facet(String),
+    /// A signifier value range: path (`regie`, `wat_telde.0`) and bounds.
+    Range {
+        path: String,
+        op: Op,
+        value: f64,
+    },
+    /// Created date range.
+    Date {
+        op: Op,
+        date: time::Date,
+    },
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Eq => "=",
+        })
+    }
+}
+
+/// What is wrong with a query, and where (a character offset into it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub at: usize,
+    pub message: String,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (bij teken {})", self.message, self.at + 1)
+    }
+}
+
+impl QueryError {
+    /// The query with a marker under the place it went wrong, for a monospaced display.
+    pub fn pointer(&self, query: &str) -> String {
+        let width = query.chars().count().max(self.at + 1);
+        let mut line: String = " ".repeat(self.at.min(width));
+        line.push('^');
+        line
+    }
+}
+
+/// Label filters and the facet they use.
+const FACET_FIELDS: &[(&str, &str)] = &[
+    ("perspective", "perspective"),
+    ("perspectief", "perspective"),
+    ("age", "age"),
+    ("leeftijd", "age"),
+    ("region", "region"),
+    ("regio", "region"),
+    ("municipality", "municipality"),
+    ("gemeente", "municipality"),
+    ("lang", "language"),
+    ("language", "language"),
+    ("taal", "language"),
+    ("flag", "flag"),
+    ("theme", "theme"),
+    ("thema", "theme"),
+    ("campaign", "campaign"),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Quoted(String),
+    Minus,
+    Open,
+    Close,
+    Or,
+}
+
+fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
+    let chars: Vec<char> = q.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' || c == '“' || c == '”' {
+            let start = i;
+            i += 1;
+            let mut s = String::new();
+            while i < chars.len() && !matches!(chars[i], '"' | '“' | '”') {
+                s.push(chars[i]);
+                i += 1;
+            }
+            if i == chars.len() {
+                return Err(QueryError {
+                    at: start,
+                    message: "Hier begint een zin tussen aanhalingstekens die niet wordt afgesloten. Zet er een \" achter.".into(),
+                });
+            }
+            i += 1;
+            out.push((start, Tok::Quoted(s)));
+        } else if c == '(' {
+            out.push((i, Tok::Open));
+            i += 1;
+        } else if c == ')' {
+            out.push((i, Tok::Close));
+            i += 1;
+        } else if c == '-'
+            && (i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == '(')
+            && i + 1 < chars.len()
+            && !chars[i + 1].is_whitespace()
+        {
+            out.push((i, Tok::Minus));
+            i += 1;
+        } else {
+            let start = i;
+            let mut s = String::new();
+            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')') {
+                // A quote inside a filter value ("theme:\"x y\"") starts a quoted value.
+                if matches!(chars[i], '"' | '“' | '”') {
+                    let qs = i;
+                    i += 1;
+                    while i < chars.len() && !matches!(chars[i], '"' | '“' | '”') {
+                        s.push(chars[i]);
+                        i += 1;
+                    }
+                    if i == chars.len() {
+                        return Err(QueryError {
+                            at: qs,
+                            message: "Dit aanhalingsteken wordt niet afgesloten.".into(),
+                        });
+                    }
+                    i += 1;
+                    continue;
+                }
+                s.push(chars[i]);
+                i += 1;
+            }
+            if s == "OR" || s == "OF" {
+                out.push((start, Tok::Or));
+            } else {
+                out.push((start, Tok::Word(s)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Parser {
+    toks: Vec<(usize, Tok)>,
+    pos: usize,
+    len: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(_, t)| t)
+    }
+
+    fn at(&self) -> usize {
+        self.toks.get(self.pos).map(|(a, _)| *a).unwrap_or(self.len)
+    }
+
+    /// and := or+
+    fn and(&mut self, nested: bool) -> Result<Node, QueryError> {
+        let mut items = Vec::new();
+        loop {
+            match self.peek() {
+                None => break,
+                Some(Tok::Close) if nested => break,
+                Some(Tok::Close) => {
+                    return Err(QueryError {
+                        at: self.at(),
+                        message: "Hier staat een ) zonder ( ervoor. Haal hem weg.".into(),
+                    });
+                }
+                _ => items.push(self.or()?),
+            }
+        }
+        Ok(if items.len() == 1 { items.remove(0) } else { Node::And(items) })
+    }
+
+    /// or := unary (OR unary)*
+    fn or(&mut self) -> Result<Node, QueryError> {
+        let mut items = vec![self.unary()?];
+        while self.peek() == Some(&Tok::Or) {
+            let at = self.at();
+            self.pos += 1;
+            if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or)) {
+                return Err(QueryError { at, message: "Na OR moet nog een woord komen.".into() });
+            }
+            items.push(self.unary()?);
+        }
+        Ok(if items.len() == 1 { items.remove(0) } else { Node::Or(items) })
+    }
+
+    fn unary(&mut self) -> Result<Node, QueryError> {
+        let at = self.at();
+        match self.toks.get(self.pos).cloned() {
+            None => Err(QueryError { at, message: "Hier verwachtten we nog een woord.".into() }),
+            Some((_, Tok::Minus)) => {
+                self.pos += 1;
+                if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or)) {
+                    return Err(QueryError {
+                        at,
+                        message: "Na het minteken moet staan wat je wilt uitsluiten.".into(),
+                    });
+                }
+                Ok(Node::Not(Box::new(self.unary()?)))
+            }
+            Some((_, Tok::Open)) => {
+                self.pos += 1;
+                let inner = self.and(true)?;
+                if self.peek() != Some(&Tok::Close) {
+                    return Err(QueryError {
+                        at,
+                        message: "Deze ( wordt niet gesloten. Zet er een ) achter.".into(),
+                    });
+                }
+                self.pos += 1;
+                Ok(inner)
+            }
+            Some((_, Tok::Close)) => {
+                Err(QueryError { at, message: "Hier staat een ) zonder ( ervoor. Haal hem weg.".into() })
+            }
+            Some((_, Tok::Or)) => {
+                Err(QueryError { at, message: "OR moet tussen twee woorden staan.".into() })
+            }
+            Some((_, Tok::Quoted(s))) => {
+                self.pos += 1;
+                let words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+                if words.is_empty() {
+                    return Err(QueryError { at, message: "Tussen de aanhalingstekens staat niets.".into() });
+                }
+                Ok(Node::Phrase(words))
+            }
+            Some((_, Tok::Word(w))) => {
+                self.pos += 1;
+                word(&w, at)
+            }
+        }
+    }
+}
+
+fn parse_number(s: &str, at: usize) -> Result<f64, QueryError> {
+    s.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| QueryError {
+        at,
+        message: format!("'{s}' is geen getal. Gebruik een getal tussen 0 en 1, zoals 0.7."),
+    })
+}
+
+fn split_op(w: &str) -> Option<(&str, Op, &str)> {
+    for (token, op) in
+        [(">=", Op::Ge), ("<=", Op::Le), ("≥", Op::Ge), ("≤", Op::Le), (">", Op::Gt), ("<", Op::Lt)]
+    {
+        if let Some(i) = w.find(token) {
+            return Some((&w[..i], op, &w[i + token.len()..]));
+        }
+    }
+    None
+}
+
+fn is_path(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+fn word(w: &str, at: usize) -> Result<Node, QueryError> {
+    if let Some((name, op, value)) = split_op(w) {
+        if name.is_empty() || value.is_empty() {
+            return Err(QueryError {
+                at,
+                message: format!("'{w}' is onvolledig: schrijf bijvoorbeeld regie>0.7 of date>=2025-01-01."),
+            });
+        }
+        if name == "date" || name == "datum" {
+            let date = time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]"))
+                .map_err(|_| QueryError {
+                    at,
+                    message: format!("'{value}' is geen datum. Schrijf een datum als 2025-01-31."),
+                })?;
+            return Ok(Node::Date { op, date });
+        }
+        if !is_path(name) {
+            return Err(QueryError {
+                at,
+                message: format!(
+                    "'{name}' is geen vraag-id. Gebruik de id van de vraag, zoals regie of wat_telde.0."
+                ),
+            });
+        }
+        return Ok(Node::Range { path: name.to_string(), op, value: parse_number(value, at)? });
+    }
+    if let Some((field, value)) = w.split_once(':') {
+        let field_lc = field.to_lowercase();
+        if value.is_empty() {
+            return Err(QueryError {
+                at,
+                message: format!("Na '{field}:' moet een waarde komen, bijvoorbeeld {field}:…"),
+            });
+        }
+        if field_lc == "exact" {
+            return Ok(Node::Exact(value.split_whitespace().map(str::to_string).collect()));
+        }
+        if field_lc == "choice" || field_lc == "keuze" {
+            let Some((sig, opt)) = value.split_once('=') else {
+                return Err(QueryError {
+                    at,
+                    message: "Schrijf een keuze als choice:vraag=antwoord, bijvoorbeeld choice:gevoel=boos."
+                        .into(),
+                });
+            };
+            return Ok(Node::Facet(format!("/choice/{sig}/{opt}")));
+        }
+        if let Some((_, facet)) = FACET_FIELDS.iter().find(|(name, _)| *name == field_lc) {
+            let value = if *facet == "region" || *facet == "municipality" {
+                value.to_uppercase()
+            } else {
+                value.to_string()
+            };
+            let path = if *facet == "theme" && !value.contains('/') {
+                // A theme filter means "tagged and accepted" unless a state is given.
+                format!("/theme/{value}/accepted")
+            } else {
+                format!("/{facet}/{value}")
+            };
+            return Ok(Node::Facet(path));
+        }
+        // Not one of ours: "jeugdzorg:" in a sentence is just a word with a colon.
+        if field.chars().all(char::is_alphabetic) && value.chars().all(|c| c.is_alphanumeric()) {
+            let known: Vec<&str> = FACET_FIELDS.iter().map(|(n, _)| *n).filter(|n| n.is_ascii()).collect();
+            return Err(QueryError {
+                at,
+                message: format!(
+                    "Het filter '{field}:' bestaat niet. Gebruik een van: {}, choice:, exact:.",
+                    known.iter().map(|n| format!("{n}:")).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    let (text, prefix) = match w.strip_suffix('*') {
+        Some(stem) if stem.chars().count() >= 2 => (stem, true),
+        Some(_) => {
+            return Err(QueryError {
+                at,
+                message: "Zet voor de * minstens twee letters, bijvoorbeeld wacht*.".into(),
+            });
+        }
+        None => (w, false),
+    };
+    if text.contains('*') {
+        return Err(QueryError { at, message: "Een * mag alleen aan het eind van een woord staan.".into() });
+    }
+    Ok(Node::Word { text: text.to_string(), prefix })
+}
+
+/// Parses a query; an empty query is `None` (everything, filtered by facets only).
+pub fn parse(q: &str) -> Result<Option<Node>, QueryError> {
+    let toks = lex(q)?;
+    if toks.is_empty() {
+        return Ok(None);
+    }
+    let mut p = Parser { toks, pos: 0, len: q.chars().count() };
+    let node = p.and(false)?;
+    if let Node::Not(_) = &node {
+        // A query of only exclusions is fine: everything except.
+    }
+    Ok(Some(node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Node {
+        Node::Word { text: s.into(), prefix: false }
+    }
+
+    #[test]
+    fn words_phrases_or_and_exclusion() {
+        assert_eq!(parse("wachtlijst").unwrap(), Some(w("wachtlijst")));
+        assert_eq!(parse("wachtlijst school").unwrap(), Some(Node::And(vec![w("wachtlijst"), w("school")])));
+        assert_eq!(
+            parse("wachtlijst OR wachttijd -school").unwrap(),
+            Some(Node::And(vec![
+                Node::Or(vec![w("wachtlijst"), w("wachttijd")]),
+                Node::Not(Box::new(w("school")))
+            ]))
+        );
+        assert_eq!(
+            parse("\"niet gehoord\"").unwrap(),
+            Some(Node::Phrase(vec!["niet".into(), "gehoord".into()]))
+        );
+        assert_eq!(parse("wacht*").unwrap(), Some(Node::Word { text: "wacht".into(), prefix: true }));
+        assert_eq!(
+            parse("(a OR b) c").unwrap(),
+            Some(Node::And(vec![Node::Or(vec![w("a"), w("b")]), w("c")]))
+        );
+    }
+
+    #[test]
+    fn filters_and_ranges() {
+        assert_eq!(parse("perspective:youth").unwrap(), Some(Node::Facet("/perspective/youth".into())));
+        assert_eq!(parse("regio:jz01").unwrap(), Some(Node::Facet("/region/JZ01".into())));
+        assert_eq!(parse("choice:gevoel=boos").unwrap(), Some(Node::Facet("/choice/gevoel/boos".into())));
+        assert_eq!(
+            parse("theme:wachtlijst").unwrap(),
+            Some(Node::Facet("/theme/wachtlijst/accepted".into()))
+        );
+        assert_eq!(
+            parse("regie>0.7").unwrap(),
+            Some(Node::Range { path: "regie".into(), op: Op::Gt, value: 0.7 })
+        );
+        assert_eq!(
+            parse("wat_telde.0>=0,5").unwrap(),
+            Some(Node::Range { path: "wat_telde.0".into(), op: Op::Ge, value: 0.5 })
+        );
+        assert!(matches!(parse("date>=2025-01-01").unwrap(), Some(Node::Date { op: Op::Ge, .. })));
+        assert_eq!(parse("exact:wachtlijsten").unwrap(), Some(Node::Exact(vec!["wachtlijsten".into()])));
+        assert_eq!(parse("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn malformed_queries_say_where_and_what_to_do() {
+        let e = parse("wachtlijst \"niet gehoord").unwrap_err();
+        assert_eq!(e.at, 11);
+        assert!(e.message.contains("niet wordt afgesloten"));
+        assert_eq!(e.pointer("wachtlijst \"niet gehoord"), "           ^");
+        assert!(parse("a OR").unwrap_err().message.contains("Na OR"));
+        assert!(parse("(a b").unwrap_err().message.contains("niet gesloten"));
+        assert_eq!(parse("a b)").unwrap_err().at, 3);
+        assert!(parse("regie>veel").unwrap_err().message.contains("geen getal"));
+        assert!(parse("date>gisteren").unwrap_err().message.contains("geen datum"));
+        assert!(parse("kleur:rood").unwrap_err().message.contains("bestaat niet"));
+        assert!(parse("*").unwrap_err().message.contains("twee letters"));
+        assert!(parse("-").unwrap().is_some(), "a lone minus is a word");
+    }
+}

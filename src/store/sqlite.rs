@@ -1,0 +1,111 @@
+//! SQLite backend: the embedded default. One file in WAL mode with `synchronous=FULL`, so a
+//! committed story survives power loss; one writer connection (SQLite has one writer anyway,
+//! and a single connection avoids busy upgrades) and a small pool of readers. The queries shared
+//! with PostgreSQL live in `common.rs`.
+
+use super::common::impl_store;
+use super::rows::{
+    self, AuditRow, CampaignRow, EventRow, FollowUpRow, SessionRow, StoryRow, UserRow, UserWithHashRow,
+    map_err,
+};
+use super::{
+    ImportCounts, NewUser, Result, Saved, SessionRecord, StoreError, StoryCursor, StoryFilter, UserChange,
+    sql,
+};
+use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, AuditRecord};
+use crate::domain::safeguarding::FollowUp;
+use crate::domain::{Campaign, CampaignDef, NewStory, Perspective, Story, StoryEvent, StoryEventKind, User};
+use anyhow::Context;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::types::Json;
+use sqlx::{Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+pub struct SqliteStore {
+    write: SqlitePool,
+    read: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> anyhow::Result<SqliteStore> {
+        // sqlx does not turn on WAL or full sync by itself: set every durability pragma here.
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("reading SQLite URL '{url}'"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the data directory {}", dir.display()))?;
+        }
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .with_context(|| format!("opening SQLite database {}", options.get_filename().display()))?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(SqliteStore { write, read })
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.write.begin().await.map_err(map_err)
+    }
+}
+
+/// SQLite has a single writer, so `seq` order is commit order without further locking.
+async fn append_event(
+    tx: &mut Transaction<'static, Sqlite>,
+    story_id: &str,
+    campaign_id: &str,
+    kind: StoryEventKind,
+) -> Result<()> {
+    sqlx::query(sql::INSERT_EVENT)
+        .bind(story_id)
+        .bind(campaign_id)
+        .bind(kind.as_str())
+        .bind(OffsetDateTime::now_utc())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
+impl_store!(SqliteStore, Sqlite, {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.context("applying SQLite migrations")?;
+        Ok(())
+    }
+
+    async fn durability_warnings(&self) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let mode: String =
+            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.write).await.map_err(map_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            warnings.push(format!("SQLite journal_mode is '{mode}', expected 'wal'"));
+        }
+        let sync: i64 =
+            sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.write).await.map_err(map_err)?;
+        if sync < 2 {
+            warnings.push(format!(
+                "SQLite synchronous is {sync}, expected 2 (FULL): a power cut could lose accepted stories"
+            ));
+        }
+        Ok(warnings)
+    }
+});

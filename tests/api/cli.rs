@@ -1,0 +1,81 @@
+//! The command line as an operator uses it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn luister() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_luister"))
+}
+
+fn run_with_stdin(args: &[&str], input: &str) -> (String, String, bool) {
+    let mut child = luister()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap(), out.status.success())
+}
+
+#[test]
+fn scrub_reads_stdin_and_reports_spans_in_characters() {
+    let input = "Café Ömer: bel Sanne op 06-12345678.";
+    let (out, _, ok) = run_with_stdin(&["scrub"], input);
+    assert!(ok);
+    assert!(out.contains("[telefoon]") && out.contains("[naam]"), "{out}");
+    let (out, _, ok) = run_with_stdin(&["scrub", "--json"], input);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let phone = v["spans"].as_array().unwrap().iter().find(|s| s["kind"] == "phone").unwrap();
+    let start = phone["start"].as_u64().unwrap() as usize;
+    let end = phone["end"].as_u64().unwrap() as usize;
+    let chars: String = input.chars().skip(start).take(end - start).collect();
+    assert_eq!(chars, "06-12345678");
+    assert_eq!(phone["original"], "06-12345678");
+}
+
+#[test]
+fn campaign_import_then_story_import_and_export_work_on_a_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let campaign = concat!(env!("CARGO_MANIFEST_DIR"), "/campaigns/eigen-netwerk.toml");
+    let out = luister().args(["--data-dir", data, "campaign", "import", campaign]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created campaign 'eigen-netwerk'"));
+    let out = luister().args(["--data-dir", data, "campaign", "import", campaign]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("updated campaign 'eigen-netwerk' (form version 2")
+    );
+
+    let demo = dir.path().join("demo.jsonl");
+    let out = luister()
+        .args(["demo", "generate", "--stories", "25", "--seed", "7", "--output", demo.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&demo).unwrap();
+    assert_eq!(text.lines().count(), 25);
+    assert!(text.contains("\"true_themes\""));
+
+    let out = luister().args(["--data-dir", data, "import", demo.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("25 stories added"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let out = luister()
+        .args(["--data-dir", data, "export", "--campaign", "eigen-netwerk", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 26);
+
+    let out = luister().args(["--data-dir", data, "export", "--campaign", "nope"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("campaign 'nope'"));
+}

@@ -1,0 +1,23 @@
+//! Integration tests: the real app on a random port, against a fresh SQLite file and a fresh
+//! PostgreSQL database. One binary, one module per area.
+
+mod helpers;
+
+mod api;
+mod auth;
+mod authz;
+mod browser;
+mod cli;
+mod durability;
+mod form;
+mod manage_campaigns;
+mod manage_stories;
+mod receipt;
+mod retention;
+mod search;
+mod search_pages;
+mod security;
+mod store;
+mod tagging;
+mod discovery;
+mod transfer;
