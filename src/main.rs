@@ -223,6 +223,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 0.1)]
         coded: f64,
     },
+    /// Discovery quality against a labelled JSON Lines corpus: AMI, ARI and time per seed, mean ± sd
+    /// (bench/discovery/run.sh runs it beside scikit-learn; docs/discovery.md).
+    Discovery {
+        /// JSON Lines with {"id", "text", "label", "language"?} per line.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Threads to look for (the number of labels, for a fair score).
+        #[arg(long)]
+        k: usize,
+        /// Seeds 0..N.
+        #[arg(long, default_value_t = 10)]
+        seeds: usize,
+        /// Print the report as JSON (per-seed figures included).
+        #[arg(long)]
+        json: bool,
+    },
     /// Internal: open an index as a server would, run the query mix, print the RSS in MB.
     #[command(hide = true)]
     SearchRss {
@@ -338,6 +354,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Pipeline { stories, seed, k, themes, coded }) => {
             let report = luister::bench::pipeline::run(stories, seed, k, themes, coded)?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Discovery { corpus, k, seeds, json }) => {
+            let report = tokio::task::spawn_blocking(move || {
+                analysis::discovery::bench::evaluate_file(&corpus, k, seeds)
+                    .with_context(|| format!("reading {}", corpus.display()))
+            })
+            .await??;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
             Ok(())
         }
         Command::Bench(BenchCommand::SearchRss { index, rare }) => {
@@ -482,7 +511,13 @@ async fn discover(
     }
     println!("{} stories, {} threads, {} fit none", run.stories, run.k, run.unassigned.len());
     for t in &run.threads {
-        println!("{:>3}  {:>6} stories  stability {:.2}  {}", t.id, t.size, t.stability, t.label_terms.join(", "));
+        println!(
+            "{:>3}  {:>6} stories  stability {:.2}  {}",
+            t.id,
+            t.size,
+            t.stability,
+            t.label_terms.join(", ")
+        );
     }
     Ok(())
 }
@@ -495,7 +530,9 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
         async move {
             match slug {
                 None => Ok::<_, anyhow::Error>(None),
-                Some(s) => Ok(Some(store.campaign_by_slug(&s).await.with_context(|| format!("campaign '{s}'"))?.id)),
+                Some(s) => {
+                    Ok(Some(store.campaign_by_slug(&s).await.with_context(|| format!("campaign '{s}'"))?.id))
+                }
             }
         }
     };
@@ -511,7 +548,10 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
                 bail!("nothing to evaluate: code some stories first (accept or reject tags, or write rules)");
             }
             println!("{}-fold cross-validation, suggested at confidence >= {:.2}", e.folds, e.threshold);
-            println!("{:<48} {:>9} {:>7} {:>9} {:>7} {:>7}", "theme", "precision", "recall", "F1", "support", "labelled");
+            println!(
+                "{:<48} {:>9} {:>7} {:>9} {:>7} {:>7}",
+                "theme", "precision", "recall", "F1", "support", "labelled"
+            );
             for t in &e.themes {
                 println!(
                     "{:<48} {:>9.3} {:>7.3} {:>9.3} {:>7} {:>7}",
@@ -525,7 +565,12 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
             }
             println!(
                 "{:<48} {:>9.3} {:>7.3} {:>9.3}   (micro F1 {:.3}; calibration error {:.3})",
-                "macro average", e.macro_precision, e.macro_recall, e.macro_f1, e.micro_f1, e.calibration_error
+                "macro average",
+                e.macro_precision,
+                e.macro_recall,
+                e.macro_f1,
+                e.micro_f1,
+                e.calibration_error
             );
             if !e.skipped.is_empty() {
                 println!("too few coded stories to learn: {}", e.skipped.join(", "));
@@ -534,7 +579,8 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
         ThemesCommand::Export { campaign, format } => {
             let id = campaign_id(campaign).await?;
             let themes = store.themes(id.as_deref()).await?;
-            let themes: Vec<_> = themes.into_iter().filter(|t| t.campaign_id == id && t.merged_into.is_none()).collect();
+            let themes: Vec<_> =
+                themes.into_iter().filter(|t| t.campaign_id == id && t.merged_into.is_none()).collect();
             match format {
                 CodebookFormat::Json => println!("{}", codebook::to_json(&themes)),
                 CodebookFormat::Csv => print!("{}", codebook::to_csv(&themes)),
@@ -542,7 +588,8 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
         }
         ThemesCommand::Import { file, campaign } => {
             let id = campaign_id(campaign).await?;
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let entries = if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
                 codebook::parse_csv(&text)?
             } else {
