@@ -56,7 +56,11 @@ impl Progress {
 
     /// A progress for work that runs outside a job (the command line, tests).
     pub fn detached() -> Progress {
-        Progress { cancel: Arc::new(AtomicBool::new(false)), state: Arc::new(Mutex::new((0.0, String::new()))), watch: None }
+        Progress {
+            cancel: Arc::new(AtomicBool::new(false)),
+            state: Arc::new(Mutex::new((0.0, String::new()))),
+            watch: None,
+        }
     }
 
     /// A detached progress that tells `watch` of every report.
@@ -128,12 +132,14 @@ impl Jobs {
         }
         let cancel = Arc::new(AtomicBool::new(false));
         self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), cancel.clone());
-        let progress = Progress { cancel, state: Arc::new(Mutex::new((0.0, "begonnen".into()))), watch: None };
+        let progress =
+            Progress { cancel, state: Arc::new(Mutex::new((0.0, "begonnen".into()))), watch: None };
         let me = self.clone();
         let (id, campaign) = (job.id.clone(), campaign_id.to_string());
         tokio::spawn(async move {
             let reporter = {
-                let (store, id, state, p) = (me.store.clone(), id.clone(), progress.state.clone(), progress.clone());
+                let (store, id, state, p) =
+                    (me.store.clone(), id.clone(), progress.state.clone(), progress.clone());
                 tokio::spawn(async move {
                     let mut last = (-1.0, String::new());
                     let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -152,7 +158,9 @@ impl Jobs {
             reporter.abort();
             let (status, message, result) = match outcome {
                 _ if progress.cancelled() => (JobStatus::Cancelled, "afgebroken".to_string(), None),
-                Ok(v) => (JobStatus::Done, format!("klaar in {:.1} s", started.elapsed().as_secs_f64()), Some(v)),
+                Ok(v) => {
+                    (JobStatus::Done, format!("klaar in {:.1} s", started.elapsed().as_secs_f64()), Some(v))
+                }
                 Err(e) if e.is::<Cancelled>() => (JobStatus::Cancelled, "afgebroken".to_string(), None),
                 Err(e) => {
                     tracing::error!(job = %id, error = ?e, "job failed");
@@ -191,7 +199,11 @@ impl Jobs {
             if !job.status.is_active() {
                 return Ok(job);
             }
-            anyhow::ensure!(Instant::now() < deadline, "job {job_id} still {} after {timeout:?}", job.status.as_str());
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "job {job_id} still {} after {timeout:?}",
+                job.status.as_str()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -20,14 +20,46 @@ pub fn rules(n: usize) -> Vec<String> {
         .map(|entries| entries.into_iter().filter_map(|e| e.rule).collect())
         .unwrap_or_default();
     const EXTRA: [&str; 40] = [
-        "wachtlijst", "\"op de wachtlijst\"", "maanden OR wachttijd", "school AND mentor", "thuiszitter",
-        "\"passend onderwijs\"", "oma OR opa", "buurvrouw OR buurman", "netwerkberaad", "schulden AND toeslagen",
-        "huur OR energierekening", "voedselbank", "gesloten AND groep", "separeer*", "kamerprogramma",
-        "\"18 jaar\"", "verlengde AND jeugdhulp", "zelfstandig AND wonen", "caseload", "werkdruk AND team",
-        "verloop OR wisselingen", "perspectiefplan", "inspraak OR mening", "\"niet gehoord\"", "niemand AND luisterde",
-        "huisarts", "intake", "wijkteam", "gemeente AND toegang", "jeugdbescherming",
-        "pleeggezin OR gezinshuis", "voogd", "\"veilig thuis\"", "ggz", "uitkering",
-        "sportclub OR jongerenwerk", "familie AND steun", "geld AND zorgen", "mentor AND gesprek", "waiting OR list",
+        "wachtlijst",
+        "\"op de wachtlijst\"",
+        "maanden OR wachttijd",
+        "school AND mentor",
+        "thuiszitter",
+        "\"passend onderwijs\"",
+        "oma OR opa",
+        "buurvrouw OR buurman",
+        "netwerkberaad",
+        "schulden AND toeslagen",
+        "huur OR energierekening",
+        "voedselbank",
+        "gesloten AND groep",
+        "separeer*",
+        "kamerprogramma",
+        "\"18 jaar\"",
+        "verlengde AND jeugdhulp",
+        "zelfstandig AND wonen",
+        "caseload",
+        "werkdruk AND team",
+        "verloop OR wisselingen",
+        "perspectiefplan",
+        "inspraak OR mening",
+        "\"niet gehoord\"",
+        "niemand AND luisterde",
+        "huisarts",
+        "intake",
+        "wijkteam",
+        "gemeente AND toegang",
+        "jeugdbescherming",
+        "pleeggezin OR gezinshuis",
+        "voogd",
+        "\"veilig thuis\"",
+        "ggz",
+        "uitkering",
+        "sportclub OR jongerenwerk",
+        "familie AND steun",
+        "geld AND zorgen",
+        "mentor AND gesprek",
+        "waiting OR list",
     ];
     out.extend(EXTRA.iter().map(|s| s.to_string()));
     out.truncate(n);
@@ -39,7 +71,9 @@ fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
@@ -54,7 +88,8 @@ pub fn run(n: usize, seed: u64, k: usize, themes: usize, coded_share: f64) -> an
     let tmp = tempfile::tempdir()?;
     eprintln!("generating {n} demo stories…");
     let generated: Vec<demo::DemoStory> = demo::generate(n, seed).collect();
-    let stories: Vec<Story> = generated.iter().enumerate().map(|(i, d)| super::search::story_of(d, i)).collect();
+    let stories: Vec<Story> =
+        generated.iter().enumerate().map(|(i, d)| super::search::story_of(d, i)).collect();
     eprintln!("building the search index (not part of the pipeline)…");
     let (live, built) = super::search::build_tantivy(tmp.path(), &stories)?;
     let docs: Vec<Doc> = crate::tagging::threads::docs_of(&stories);
@@ -68,7 +103,11 @@ pub fn run(n: usize, seed: u64, k: usize, themes: usize, coded_share: f64) -> an
             doc_id: s.id.clone(),
             text: docs[i].text.clone(),
             language: s.language.clone(),
-            labels: if i % every == 0 { d.true_themes.iter().map(|t| (t.clone(), true)).collect() } else { Vec::new() },
+            labels: if i % every == 0 {
+                d.true_themes.iter().map(|t| (t.clone(), true)).collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     drop(generated);
@@ -81,7 +120,8 @@ pub fn run(n: usize, seed: u64, k: usize, themes: usize, coded_share: f64) -> an
     eprintln!("discovery with k={k}…");
     let t = Instant::now();
     let params = discovery::Params { k: K::Fixed(k), seed, ..discovery::Params::default() };
-    let found = discovery::discover(&docs, &params, &mut |_| true).map_err(|_| anyhow::anyhow!("cancelled"))?;
+    let found =
+        discovery::discover(&docs, &params, &mut |_| true).map_err(|_| anyhow::anyhow!("cancelled"))?;
     let discovery_s = t.elapsed().as_secs_f64();
 
     eprintln!("rule tags for {} themes…", rules.len());
@@ -117,7 +157,11 @@ pub fn run(n: usize, seed: u64, k: usize, themes: usize, coded_share: f64) -> an
             .chunks(uncoded.len().div_ceil(threads).max(1))
             .map(|part| {
                 let model = &model;
-                scope.spawn(move || part.iter().map(|e| model.suggest(&e.text, &e.language, sp.threshold).len()).sum::<usize>())
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|e| model.suggest(&e.text, &e.language, sp.threshold).len())
+                        .sum::<usize>()
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
@@ -149,9 +193,15 @@ pub fn run(n: usize, seed: u64, k: usize, themes: usize, coded_share: f64) -> an
     writeln!(out, "| **total** | **{total:.1} s** | |")?;
     writeln!(out)?;
     if measured {
-        writeln!(out, "peak resident memory during the pipeline: {peak:.0} MB (the corpus and index held before it: {before:.0} MB)")?;
+        writeln!(
+            out,
+            "peak resident memory during the pipeline: {peak:.0} MB (the corpus and index held before it: {before:.0} MB)"
+        )?;
     } else {
-        writeln!(out, "peak resident memory of the process: {peak:.0} MB (could not reset the peak before the pipeline)")?;
+        writeln!(
+            out,
+            "peak resident memory of the process: {peak:.0} MB (could not reset the peak before the pipeline)"
+        )?;
     }
     Ok(out)
 }

@@ -26,7 +26,9 @@ impl JobStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Queued, Self::Running, Self::Done, Self::Failed, Self::Cancelled].into_iter().find(|x| x.as_str() == s)
+        [Self::Queued, Self::Running, Self::Done, Self::Failed, Self::Cancelled]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
     pub fn is_active(self) -> bool {
         matches!(self, JobStatus::Queued | JobStatus::Running)

@@ -4,8 +4,8 @@
 pub mod audit;
 pub mod campaign;
 pub mod error;
-pub mod job;
 pub mod form_edit;
+pub mod job;
 pub mod lang;
 pub mod receipt;
 pub mod region;

@@ -35,8 +35,10 @@ pub fn default_colour() -> String {
 }
 
 /// Colours people can tell apart on white, with enough contrast for text.
-pub const PALETTE: [&str; 10] =
-    ["#0b5a7a", "#8a3b00", "#2e6b30", "#6b2e6b", "#9c1c2b", "#3d4f9c", "#6b5a00", "#00665e", "#5a3d2b", "#4a4a55"];
+pub const PALETTE: [&str; 10] = [
+    "#0b5a7a", "#8a3b00", "#2e6b30", "#6b2e6b", "#9c1c2b", "#3d4f9c", "#6b5a00", "#00665e", "#5a3d2b",
+    "#4a4a55",
+];
 
 /// Checks a theme name and colour; returns a message that says how to fix it.
 pub fn validate(name: &str, colour: &str) -> Result<(String, String), String> {
@@ -48,7 +50,8 @@ pub fn validate(name: &str, colour: &str) -> Result<(String, String), String> {
         return Err("De naam is te lang: gebruik hooguit 120 tekens.".into());
     }
     let colour = colour.trim().to_lowercase();
-    let ok = colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let ok =
+        colour.len() == 7 && colour.starts_with('#') && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
     if !ok {
         return Err(format!("'{colour}' is geen kleur. Gebruik een kleurcode zoals #0b5a7a."));
     }
@@ -195,7 +198,10 @@ mod tests {
 
     #[test]
     fn names_and_colours_are_checked() {
-        assert_eq!(validate("  Wacht  lijsten ", "#0B5A7A").unwrap(), ("Wacht lijsten".into(), "#0b5a7a".into()));
+        assert_eq!(
+            validate("  Wacht  lijsten ", "#0B5A7A").unwrap(),
+            ("Wacht lijsten".into(), "#0b5a7a".into())
+        );
         assert!(validate("", "#000000").is_err());
         assert!(validate("x", "blauw").unwrap_err().contains("kleurcode"));
     }

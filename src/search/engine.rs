@@ -383,7 +383,10 @@ impl Engine {
 impl Engine {
     /// The theme tags of stories for their index documents: per theme, the state the story's
     /// tags add up to (a person's rejection overrides a rule; see `domain::theme`).
-    async fn tags_of(&self, stories: &[crate::domain::Story]) -> anyhow::Result<HashMap<String, Vec<TagFacet>>> {
+    async fn tags_of(
+        &self,
+        stories: &[crate::domain::Story],
+    ) -> anyhow::Result<HashMap<String, Vec<TagFacet>>> {
         let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
         let tags = self.store.tags_for_stories(&ids).await?;
         let mut by_story: HashMap<String, BTreeMap<String, Vec<crate::domain::theme::Tag>>> = HashMap::new();

@@ -12,8 +12,8 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::audit::{AuditEntry, AuditFilter, AuditRecord};
-use crate::domain::safeguarding::FollowUp;
 use crate::domain::job::{CodingSample, Job, JobStatus, SampleCoding};
+use crate::domain::safeguarding::FollowUp;
 use crate::domain::story_set::StorySet;
 use crate::domain::theme::{Tag, TagChange, TagSource, Theme};
 use crate::domain::{Campaign, CampaignDef, NewStory, Perspective, Role, Story, StoryEvent, User};
@@ -177,7 +177,13 @@ pub trait Store: Send + Sync + 'static {
     async fn tags_for_campaign(&self, campaign_id: &str) -> Result<Vec<Tag>>;
     /// Sets tags (insert or replace by story, theme and source), with history and reindex events.
     async fn set_tags(&self, tags: &[Tag]) -> Result<()>;
-    async fn remove_tag(&self, story_id: &str, theme_id: &str, source: TagSource, by_user: Option<&str>) -> Result<()>;
+    async fn remove_tag(
+        &self,
+        story_id: &str,
+        theme_id: &str,
+        source: TagSource,
+        by_user: Option<&str>,
+    ) -> Result<()>;
     /// Makes the rule tags of a theme exactly `story_ids`; returns (added, removed).
     async fn replace_rule_tags(&self, theme_id: &str, story_ids: &[String]) -> Result<(u64, u64)>;
     /// Replaces the model's open suggestions for the given themes by `suggestions` (people's
@@ -197,7 +203,13 @@ pub trait Store: Send + Sync + 'static {
     async fn job(&self, id: &str) -> Result<Job>;
     async fn jobs(&self, campaign_id: &str, limit: i64) -> Result<Vec<Job>>;
     async fn update_job(&self, id: &str, status: JobStatus, progress: f64, message: &str) -> Result<()>;
-    async fn finish_job(&self, id: &str, status: JobStatus, message: &str, result: Option<&serde_json::Value>) -> Result<()>;
+    async fn finish_job(
+        &self,
+        id: &str,
+        status: JobStatus,
+        message: &str,
+        result: Option<&serde_json::Value>,
+    ) -> Result<()>;
     /// Replaces a finished job's result (threads renamed, merged, split or promoted).
     async fn save_job_result(&self, id: &str, result: &serde_json::Value) -> Result<()>;
     /// Jobs that were queued or running when the service stopped become failed; returns how many.

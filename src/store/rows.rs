@@ -319,7 +319,9 @@ impl TryFrom<TagRow> for crate::domain::theme::Tag {
     type Error = StoreError;
     fn try_from(r: TagRow) -> Result<Self> {
         use crate::domain::theme::{TagSource, TagState};
-        let bad = |what: &str, v: &str| StoreError::Invalid(format!("tag of story {}: unknown {what} '{v}'", r.story_id));
+        let bad = |what: &str, v: &str| {
+            StoreError::Invalid(format!("tag of story {}: unknown {what} '{v}'", r.story_id))
+        };
         Ok(crate::domain::theme::Tag {
             source: TagSource::parse(&r.source).ok_or_else(|| bad("source", &r.source))?,
             state: TagState::parse(&r.state).ok_or_else(|| bad("state", &r.state))?,

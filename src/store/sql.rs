@@ -82,15 +82,13 @@ macro_rules! theme_columns {
         "id, campaign_id, name, description, colour, parent_id, rule, merged_into, created_at, updated_at"
     };
 }
-pub const INSERT_THEME: &str = concat!(
-    "INSERT INTO themes (",
-    theme_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-);
+pub const INSERT_THEME: &str =
+    concat!("INSERT INTO themes (", theme_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
 pub const UPDATE_THEME: &str = "UPDATE themes SET name = $2, description = $3, colour = $4, parent_id = $5, \
      rule = $6, merged_into = $7, updated_at = $8 WHERE id = $1";
 pub const THEME: &str = concat!("SELECT ", theme_columns!(), " FROM themes WHERE id = $1");
-pub const THEMES_OF: &str = concat!("SELECT ", theme_columns!(), " FROM themes WHERE campaign_id = $1 ORDER BY created_at, name");
+pub const THEMES_OF: &str =
+    concat!("SELECT ", theme_columns!(), " FROM themes WHERE campaign_id = $1 ORDER BY created_at, name");
 pub const THEMES_GLOBAL: &str =
     concat!("SELECT ", theme_columns!(), " FROM themes WHERE campaign_id IS NULL ORDER BY created_at, name");
 
@@ -126,8 +124,10 @@ pub const UPSERT_TAG: &str = concat!(
 pub const DELETE_TAG: &str = "DELETE FROM tags WHERE story_id = $1 AND theme_id = $2 AND source = $3";
 pub const DELETE_SUGGESTIONS: &str =
     "DELETE FROM tags WHERE theme_id = $1 AND source = 'model' AND state = 'suggested' RETURNING story_id";
-pub const TAG_EXISTS: &str = "SELECT COUNT(*) FROM tags WHERE story_id = $1 AND theme_id = $2 AND source = $3";
-pub const MOVE_TAG: &str = "UPDATE tags SET theme_id = $3 WHERE story_id = $1 AND theme_id = $2 AND source = $4";
+pub const TAG_EXISTS: &str =
+    "SELECT COUNT(*) FROM tags WHERE story_id = $1 AND theme_id = $2 AND source = $3";
+pub const MOVE_TAG: &str =
+    "UPDATE tags SET theme_id = $3 WHERE story_id = $1 AND theme_id = $2 AND source = $4";
 pub const TAGS_OF_THEME: &str = concat!("SELECT ", tag_columns!(), " FROM tags WHERE theme_id = $1");
 pub const INSERT_TAG_HISTORY: &str = "INSERT INTO tag_history (story_id, theme_id, source, state, confidence, by_user, \
      action, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -160,7 +160,8 @@ pub const INSERT_JOB: &str = concat!(
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 );
 pub const JOB: &str = concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1");
-pub const JOBS: &str = concat!("SELECT ", job_columns!(), " FROM jobs WHERE campaign_id = $1 ORDER BY created_at DESC LIMIT $2");
+pub const JOBS: &str =
+    concat!("SELECT ", job_columns!(), " FROM jobs WHERE campaign_id = $1 ORDER BY created_at DESC LIMIT $2");
 pub const UPDATE_JOB: &str = "UPDATE jobs SET status = $2, progress = $3, message = $4, \
      started_at = COALESCE(started_at, $5) WHERE id = $1";
 pub const FINISH_JOB: &str =

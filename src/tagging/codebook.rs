@@ -44,10 +44,18 @@ pub fn parse_csv(text: &str) -> Result<Vec<Entry>, CodebookError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| CodebookError(format!("codebook CSV: {e}")))?.clone();
     if !headers.iter().any(|h| h == "name") {
-        return Err(CodebookError("codebook CSV: the first line must name the columns: name,description,colour,parent,rule".into()));
+        return Err(CodebookError(
+            "codebook CSV: the first line must name the columns: name,description,colour,parent,rule".into(),
+        ));
     }
     let col = |r: &csv::StringRecord, name: &str| -> Option<String> {
-        headers.iter().position(|h| h == name).and_then(|i| r.get(i)).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+        headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| r.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     };
     let mut entries = Vec::new();
     for (i, rec) in reader.records().enumerate() {
@@ -72,7 +80,8 @@ fn check(entries: &[Entry]) -> Result<(), CodebookError> {
     let mut seen = std::collections::HashSet::new();
     for (i, e) in entries.iter().enumerate() {
         let at = format!("theme {} ('{}')", i + 1, e.name);
-        validate(&e.name, e.colour.as_deref().unwrap_or(PALETTE[0])).map_err(|m| CodebookError(format!("{at}: {m}")))?;
+        validate(&e.name, e.colour.as_deref().unwrap_or(PALETTE[0]))
+            .map_err(|m| CodebookError(format!("{at}: {m}")))?;
         if !seen.insert(e.name.trim().to_lowercase()) {
             return Err(CodebookError(format!("{at}: the name appears twice; names must be unique")));
         }
@@ -128,10 +137,17 @@ fn entries_of(themes: &[Theme]) -> Vec<Entry> {
 
 /// Adds the entries to a codebook (`campaign_id` `None`: the global one). Entries whose name is
 /// already there update that theme; returns (created, updated).
-pub async fn import(store: &DynStore, campaign_id: Option<&str>, entries: &[Entry]) -> Result<(usize, usize), StoreError> {
+pub async fn import(
+    store: &DynStore,
+    campaign_id: Option<&str>,
+    entries: &[Entry],
+) -> Result<(usize, usize), StoreError> {
     let existing = store.themes(campaign_id).await?;
-    let mut by_name: HashMap<String, Theme> =
-        existing.into_iter().filter(|t| t.merged_into.is_none()).map(|t| (t.name.to_lowercase(), t)).collect();
+    let mut by_name: HashMap<String, Theme> = existing
+        .into_iter()
+        .filter(|t| t.merged_into.is_none())
+        .map(|t| (t.name.to_lowercase(), t))
+        .collect();
     let now = OffsetDateTime::now_utc();
     let (mut created, mut updated) = (0, 0);
     // Parents first, so children can point at them.
@@ -183,7 +199,11 @@ pub async fn ensure_default(store: &DynStore) -> anyhow::Result<usize> {
 }
 
 /// Copies global themes (all, or the named ones with their parents) into a campaign's codebook.
-pub async fn copy_global(store: &DynStore, campaign_id: &str, only: Option<&[String]>) -> Result<(usize, usize), StoreError> {
+pub async fn copy_global(
+    store: &DynStore,
+    campaign_id: &str,
+    only: Option<&[String]>,
+) -> Result<(usize, usize), StoreError> {
     let global = store.themes(None).await?;
     let mut wanted: Vec<&Theme> = match only {
         None => global.iter().filter(|t| t.merged_into.is_none()).collect(),
@@ -208,7 +228,8 @@ mod tests {
     #[test]
     fn the_default_codebook_has_the_programme_themes_and_valid_rules() {
         let entries = parse_json(DEFAULT).unwrap();
-        let tops: Vec<&str> = entries.iter().filter(|e| e.parent.is_none()).map(|e| e.name.as_str()).collect();
+        let tops: Vec<&str> =
+            entries.iter().filter(|e| e.parent.is_none()).map(|e| e.name.as_str()).collect();
         assert_eq!(tops.len(), 3);
         let children = |top: &str| entries.iter().filter(|e| e.parent.as_deref() == Some(top)).count();
         assert_eq!(children("Actieprogramma Zorg voor de Jeugd: actielijnen"), 6);
@@ -223,7 +244,9 @@ mod tests {
         assert!(parse_csv("name,rule\nA,\"(wachtlijst\"\n").unwrap_err().0.contains("rule"));
         assert!(parse_json("[{\"name\": \"A\", \"rule\": \"(x\"}]").unwrap_err().0.contains("rule"));
         assert!(parse_json("[{\"name\": \"A\"}, {\"name\": \"a\"}]").unwrap_err().0.contains("twice"));
-        let ok = parse_csv("name,description,colour,parent,rule\nTop,,,,\nKind,Een kind,#112233,Top,wachtlijst\n").unwrap();
+        let ok =
+            parse_csv("name,description,colour,parent,rule\nTop,,,,\nKind,Een kind,#112233,Top,wachtlijst\n")
+                .unwrap();
         assert_eq!(ok[1].parent.as_deref(), Some("Top"));
     }
 }

@@ -3,8 +3,8 @@
 //! rule shows what would change before anything is saved.
 
 use crate::domain::theme::{Tag, TagSource, TagState, Theme};
-use crate::search::exec::{self, SearchError, SearchRequest, Sort};
 use crate::search::SearchHandle;
+use crate::search::exec::{self, SearchError, SearchRequest, Sort};
 use crate::store::DynStore;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -45,8 +45,14 @@ pub struct Preview {
     pub total: usize,
 }
 
-pub async fn preview(store: &DynStore, search: &SearchHandle, theme: &Theme, rule: &str) -> anyhow::Result<Preview> {
-    let campaign = theme.campaign_id.as_deref().ok_or_else(|| anyhow::anyhow!("global themes have no stories"))?;
+pub async fn preview(
+    store: &DynStore,
+    search: &SearchHandle,
+    theme: &Theme,
+    rule: &str,
+) -> anyhow::Result<Preview> {
+    let campaign =
+        theme.campaign_id.as_deref().ok_or_else(|| anyhow::anyhow!("global themes have no stories"))?;
     let now: BTreeSet<String> = if rule.trim().is_empty() {
         BTreeSet::new()
     } else {
@@ -83,8 +89,12 @@ pub async fn apply_all(
     campaign_id: &str,
     mut progress: impl FnMut(usize, usize) -> bool,
 ) -> anyhow::Result<(u64, u64)> {
-    let themes: Vec<Theme> =
-        store.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.rule.is_some() && t.merged_into.is_none()).collect();
+    let themes: Vec<Theme> = store
+        .themes(Some(campaign_id))
+        .await?
+        .into_iter()
+        .filter(|t| t.rule.is_some() && t.merged_into.is_none())
+        .collect();
     let (mut added, mut removed) = (0, 0);
     for (i, t) in themes.iter().enumerate() {
         if !progress(i, themes.len()) {
@@ -159,7 +169,12 @@ async fn follow_once(store: &DynStore, search: &SearchHandle, after: i64, upto: 
 }
 
 /// Evaluates a campaign's rules on some of its stories and brings their rule tags in line.
-pub async fn tag_new(store: &DynStore, search: &SearchHandle, campaign_id: &str, ids: Vec<String>) -> anyhow::Result<()> {
+pub async fn tag_new(
+    store: &DynStore,
+    search: &SearchHandle,
+    campaign_id: &str,
+    ids: Vec<String>,
+) -> anyhow::Result<()> {
     let themes: Vec<Theme> = store
         .themes(Some(campaign_id))
         .await?
@@ -174,7 +189,8 @@ pub async fn tag_new(store: &DynStore, search: &SearchHandle, campaign_id: &str,
     let mut to_set = Vec::new();
     for theme in &themes {
         let rule = theme.rule.as_deref().unwrap_or_default();
-        let matched: BTreeSet<String> = matching(search, campaign_id, rule, Some(ids.clone())).await?.into_iter().collect();
+        let matched: BTreeSet<String> =
+            matching(search, campaign_id, rule, Some(ids.clone())).await?.into_iter().collect();
         let tagged: BTreeSet<&str> = existing
             .iter()
             .filter(|t| t.theme_id == theme.id && t.source == TagSource::Rule)

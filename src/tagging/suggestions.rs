@@ -42,8 +42,11 @@ pub fn examples(
             let mut labels = Vec::new();
             if let Some(themes) = by_story.get(s.id.as_str()) {
                 for (theme, ts) in themes {
-                    let decisions: Vec<&Tag> =
-                        ts.iter().copied().filter(|t| !(t.source == TagSource::Model && t.state == TagState::Suggested)).collect();
+                    let decisions: Vec<&Tag> = ts
+                        .iter()
+                        .copied()
+                        .filter(|t| !(t.source == TagSource::Model && t.state == TagState::Suggested))
+                        .collect();
                     if let Some(state) = effective_state(&decisions) {
                         labels.push((names[theme].to_string(), state == TagState::Accepted));
                         decided.insert((s.id.clone(), theme.to_string()), state);
@@ -67,7 +70,8 @@ fn text_of(s: &crate::domain::Story) -> String {
 pub async fn retrain(store: &DynStore, campaign_id: &str, progress: Progress) -> anyhow::Result<Report> {
     progress.report(0.02, "verhalen en codering laden");
     let stories = super::threads::stories_for(store, None, campaign_id, None).await?;
-    let themes: Vec<Theme> = store.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.merged_into.is_none()).collect();
+    let themes: Vec<Theme> =
+        store.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.merged_into.is_none()).collect();
     let tags = store.tags_for_campaign(campaign_id).await?;
     let (examples, decided) = examples(&stories, &tags, &themes);
     let labelled = examples.iter().filter(|e| !e.labels.is_empty()).count();
@@ -86,7 +90,8 @@ pub async fn retrain(store: &DynStore, campaign_id: &str, progress: Progress) ->
     let trained: Vec<String> = model.themes().iter().map(|t| t.theme.clone()).collect();
     let now = OffsetDateTime::now_utc();
     let suggestions = tokio::task::spawn_blocking({
-        let by_name: HashMap<String, String> = by_name.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let by_name: HashMap<String, String> =
+            by_name.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move || {
             let mut out = Vec::new();
             for e in &examples {
@@ -112,7 +117,8 @@ pub async fn retrain(store: &DynStore, campaign_id: &str, progress: Progress) ->
     })
     .await?;
     let (suggestions, model) = suggestions;
-    let trained_ids: Vec<String> = trained.iter().filter_map(|n| by_name.get(n.as_str())).map(|s| s.to_string()).collect();
+    let trained_ids: Vec<String> =
+        trained.iter().filter_map(|n| by_name.get(n.as_str())).map(|s| s.to_string()).collect();
     let written = store.replace_suggestions(&trained_ids, &suggestions).await?;
     progress.report(1.0, "klaar");
     Ok(Report {
@@ -125,16 +131,30 @@ pub async fn retrain(store: &DynStore, campaign_id: &str, progress: Progress) ->
 }
 
 /// Precision, recall and F1 per theme by k-fold cross-validation on people's coding.
-pub async fn evaluate(store: &DynStore, campaign_id: &str, folds: usize, seed: u64) -> anyhow::Result<Evaluation> {
+pub async fn evaluate(
+    store: &DynStore,
+    campaign_id: &str,
+    folds: usize,
+    seed: u64,
+) -> anyhow::Result<Evaluation> {
     let stories = super::threads::stories_for(store, None, campaign_id, None).await?;
-    let themes: Vec<Theme> = store.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.merged_into.is_none()).collect();
+    let themes: Vec<Theme> =
+        store.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.merged_into.is_none()).collect();
     let tags = store.tags_for_campaign(campaign_id).await?;
     let (examples, _) = examples(&stories, &tags, &themes);
-    Ok(tokio::task::spawn_blocking(move || suggest::cross_validate(&examples, folds, seed, &Params::default())).await?)
+    Ok(tokio::task::spawn_blocking(move || {
+        suggest::cross_validate(&examples, folds, seed, &Params::default())
+    })
+    .await?)
 }
 
 /// Starts a retraining job for a campaign (one at a time per campaign).
-pub async fn start(jobs: &JobHandle, store: &DynStore, campaign_id: &str, by: Option<String>) -> Result<crate::domain::job::Job, crate::jobs::JobError> {
+pub async fn start(
+    jobs: &JobHandle,
+    store: &DynStore,
+    campaign_id: &str,
+    by: Option<String>,
+) -> Result<crate::domain::job::Job, crate::jobs::JobError> {
     let (store, campaign) = (store.clone(), campaign_id.to_string());
     jobs.start(campaign_id, "retrain", serde_json::json!({}), by, move |p| async move {
         let report = retrain(&store, &campaign, p).await?;

@@ -4,9 +4,9 @@
 //! that show it best, how stable it is), and let people rename, merge, split and promote threads.
 
 use crate::analysis::discovery::{self, Discovery, Doc, K, Params};
+use crate::domain::job::Job;
 use crate::domain::theme::{PALETTE, Tag, TagSource, TagState, Theme};
 use crate::domain::{Perspective, Story};
-use crate::domain::job::Job;
 use crate::jobs::{Cancelled, JobError, JobHandle, Progress};
 use crate::search::SearchHandle;
 use crate::search::exec::{self, SearchRequest, Sort};
@@ -86,7 +86,8 @@ pub async fn stories_for(
         let ids = match set.story_ids {
             Some(ids) => ids,
             None => {
-                let search = search.ok_or_else(|| anyhow::anyhow!("a saved search needs the search index"))?;
+                let search =
+                    search.ok_or_else(|| anyhow::anyhow!("a saved search needs the search index"))?;
                 set_ids(search, campaign_id, &set.query).await?
             }
         };
@@ -110,8 +111,11 @@ pub async fn stories_for(
 async fn set_ids(search: &SearchHandle, campaign_id: &str, query: &str) -> anyhow::Result<Vec<String>> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
     let q = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
-    let filters = pairs.iter().filter(|(k, v)| k == "f" && !v.trim().is_empty()).map(|(_, v)| v.clone()).collect();
-    let Some(live) = search.live() else { anyhow::bail!("de zoekindex wordt opnieuw opgebouwd; probeer het zo weer") };
+    let filters =
+        pairs.iter().filter(|(k, v)| k == "f" && !v.trim().is_empty()).map(|(_, v)| v.clone()).collect();
+    let Some(live) = search.live() else {
+        anyhow::bail!("de zoekindex wordt opnieuw opgebouwd; probeer het zo weer")
+    };
     let req = SearchRequest {
         q,
         filters,
@@ -123,7 +127,8 @@ async fn set_ids(search: &SearchHandle, campaign_id: &str, query: &str) -> anyho
         choice_facets: false,
         ids: None,
     };
-    Ok(tokio::task::spawn_blocking(move || exec::all_ids(&live, &req, crate::tagging::rules::MAX_MATCHES)).await??)
+    Ok(tokio::task::spawn_blocking(move || exec::all_ids(&live, &req, crate::tagging::rules::MAX_MATCHES))
+        .await??)
 }
 
 pub fn docs_of(stories: &[Story]) -> Vec<Doc> {
@@ -152,7 +157,8 @@ pub fn params_of(req: &Request) -> Params {
 }
 
 fn views(d: &Discovery, stories: &[Story], old: Option<&Run>) -> Vec<ThreadView> {
-    let perspective: HashMap<&str, Perspective> = stories.iter().map(|s| (s.id.as_str(), s.perspective)).collect();
+    let perspective: HashMap<&str, Perspective> =
+        stories.iter().map(|s| (s.id.as_str(), s.perspective)).collect();
     d.threads
         .iter()
         .map(|t| {
@@ -251,7 +257,9 @@ pub async fn split(
     let params = params_of(&run.request);
     let d0 = run.discovery.clone();
     let d = tokio::task::spawn_blocking(move || {
-        discovery::split(&docs, &d0, thread, K::Fixed(k.clamp(2, 10)), &params, &mut |f| progress.report(f, "draad splitsen"))
+        discovery::split(&docs, &d0, thread, K::Fixed(k.clamp(2, 10)), &params, &mut |f| {
+            progress.report(f, "draad splitsen")
+        })
     })
     .await?
     .map_err(|_| Cancelled)?;
@@ -274,12 +282,14 @@ pub async fn merge(
     let d = tokio::task::spawn_blocking(move || {
         discovery::merge(&docs, &d0, a, b, &params, &mut |f| progress.report(f, "draden samenvoegen"))
     })
-        .await?
-        .map_err(|_| Cancelled)?;
+    .await?
+    .map_err(|_| Cancelled)?;
     let mut new = run_of(run.request.clone(), d, &stories, Some(run));
     // The merged thread keeps a name either side had.
     let name = run.threads.iter().filter(|t| t.id == a || t.id == b).find_map(|t| t.name.clone());
-    if let Some(t) = new.threads.iter_mut().find(|t| t.id != a && t.id != b && !run.threads.iter().any(|o| o.id == t.id)) {
+    if let Some(t) =
+        new.threads.iter_mut().find(|t| t.id != a && t.id != b && !run.threads.iter().any(|o| o.id == t.id))
+    {
         t.name = name;
     }
     Ok(new)
@@ -287,10 +297,22 @@ pub async fn merge(
 
 /// Makes a thread a theme of the campaign's codebook; its stories get model-suggested tags for
 /// people to accept, with the thread's words as the explanation.
-pub async fn promote(store: &DynStore, campaign_id: &str, run: &mut Run, thread: usize) -> anyhow::Result<Theme> {
+pub async fn promote(
+    store: &DynStore,
+    campaign_id: &str,
+    run: &mut Run,
+    thread: usize,
+) -> anyhow::Result<Theme> {
     let existing = store.themes(Some(campaign_id)).await?;
-    let t = run.threads.iter_mut().find(|t| t.id == thread).ok_or_else(|| anyhow::anyhow!("no thread {thread}"))?;
-    let base = t.name.clone().unwrap_or_else(|| t.label_terms.iter().take(3).cloned().collect::<Vec<_>>().join(", "));
+    let t = run
+        .threads
+        .iter_mut()
+        .find(|t| t.id == thread)
+        .ok_or_else(|| anyhow::anyhow!("no thread {thread}"))?;
+    let base = t
+        .name
+        .clone()
+        .unwrap_or_else(|| t.label_terms.iter().take(3).cloned().collect::<Vec<_>>().join(", "));
     let mut name = base.clone();
     let mut n = 2;
     while existing.iter().any(|e| e.name.eq_ignore_ascii_case(&name)) {

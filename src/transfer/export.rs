@@ -303,7 +303,11 @@ pub async fn export(
                 for story in page {
                     let answers = story.answers.clone();
                     let t = tags.get(&story.id).cloned().unwrap_or_default();
-                    w.write_record(csv_row(campaign, &story_line_with_tags(campaign, story, &t, &names), &answers))?;
+                    w.write_record(csv_row(
+                        campaign,
+                        &story_line_with_tags(campaign, story, &t, &names),
+                        &answers,
+                    ))?;
                     count += 1;
                     on_story(count);
                 }

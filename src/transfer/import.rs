@@ -91,7 +91,10 @@ impl Importer {
         }
         for t in &line.tags {
             if !matches!(t.state.as_str(), "accepted" | "rejected" | "suggested") {
-                self.fail(line_no, format!("tag '{}': state must be accepted or rejected, not '{}'", t.theme, t.state));
+                self.fail(
+                    line_no,
+                    format!("tag '{}': state must be accepted or rejected, not '{}'", t.theme, t.state),
+                );
                 return Ok(());
             }
             if t.theme.trim().is_empty() {
@@ -211,7 +214,10 @@ impl Importer {
 
     /// Stores the tags of imported lines (people's coding from elsewhere: `source = manual`
     /// unless the line says otherwise).
-    async fn store_tags(&mut self, lines: Vec<(String, String, Vec<super::LineTag>)>) -> Result<(), StoreError> {
+    async fn store_tags(
+        &mut self,
+        lines: Vec<(String, String, Vec<super::LineTag>)>,
+    ) -> Result<(), StoreError> {
         use crate::domain::theme::{Tag, TagSource, TagState};
         let mut tags = Vec::new();
         for (story_id, campaign_id, line_tags) in lines {

@@ -227,14 +227,21 @@ async fn facilitator_finds_threads_promotes_one_measures_suggestions_and_codes_a
     )
     .await
     .unwrap();
-    app.store.set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit()).await.unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
     let shots = screenshot_dir(&app);
     std::fs::create_dir_all(&shots).unwrap();
     run_script_with(
         "analysis.mjs",
         &app.base,
         &shots,
-        &[("FACILITATOR_EMAIL", "analist@browser.example.nl"), ("PASSWORD", password), ("SLUG", "eigen-netwerk")],
+        &[
+            ("FACILITATOR_EMAIL", "analist@browser.example.nl"),
+            ("PASSWORD", password),
+            ("SLUG", "eigen-netwerk"),
+        ],
     );
     let themes = app.store.themes(Some(&app.campaign.id)).await.unwrap();
     assert!(themes.iter().any(|t| t.name == "Eerste draad"), "the promoted thread is a theme");

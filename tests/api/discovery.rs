@@ -43,19 +43,25 @@ async fn facilitator_runs_discovery_inspects_renames_promotes_splits_and_merges_
     app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
 
     // A bad number comes back with a message next to the field and what was typed kept.
-    let resp = app.post_form(&format!("{BASE}/discovery"), &[("mode", "fixed"), ("k", "1"), ("seed", "7")]).await;
+    let resp =
+        app.post_form(&format!("{BASE}/discovery"), &[("mode", "fixed"), ("k", "1"), ("seed", "7")]).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Vul een aantal tussen 2 en 60 in"), "{html}");
     assert!(html.contains("value=\"7\""), "the seed typed is kept");
 
-    let resp = app.post_form(&format!("{BASE}/discovery"), &[("mode", "fixed"), ("k", "6"), ("seed", "3")]).await;
+    let resp =
+        app.post_form(&format!("{BASE}/discovery"), &[("mode", "fixed"), ("k", "6"), ("seed", "3")]).await;
     let id = job_of(&resp);
     let job = done(&app, &id).await;
     let run = threads::run_of_job(&job).expect("the job holds a run");
     assert!(run.threads.len() >= 5, "about six threads: {}", run.threads.len());
     let assigned: usize = run.threads.iter().map(|t| t.size).sum();
-    assert_eq!(assigned + run.unassigned.len(), 400, "every story is in a thread or reported as fitting none");
+    assert_eq!(
+        assigned + run.unassigned.len(),
+        400,
+        "every story is in a thread or reported as fitting none"
+    );
 
     // The job page links to the threads; the threads page shows what makes each thread.
     let html = page(&app, &format!("{BASE}/jobs/{id}")).await;
@@ -93,7 +99,10 @@ async fn facilitator_runs_discovery_inspects_renames_promotes_splits_and_merges_
         .filter(|t| t.theme_id == theme.id && t.source == TagSource::Model && t.state == TagState::Suggested)
         .collect();
     assert_eq!(suggested.len(), first.size, "every story of the thread gets a suggestion");
-    assert!(suggested.iter().all(|t| t.explanation.as_ref().is_some_and(|w| !w.is_empty())), "with the words why");
+    assert!(
+        suggested.iter().all(|t| t.explanation.as_ref().is_some_and(|w| !w.is_empty())),
+        "with the words why"
+    );
     let resp = app.post_form(&thread_url(first.id), &[("action", "promote")]).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "a thread is promoted once");
 
@@ -107,18 +116,32 @@ async fn facilitator_runs_discovery_inspects_renames_promotes_splits_and_merges_
     let kept = split.threads.iter().find(|t| t.id == first.id).unwrap();
     assert_eq!(kept.name.as_deref(), Some("Lang wachten"));
     assert_eq!(kept.theme_id.as_deref(), Some(theme.id.as_str()));
-    assert!(threads::run_of_job(&app.store.job(&id).await.unwrap()).unwrap().threads.iter().any(|t| t.id == second));
+    assert!(
+        threads::run_of_job(&app.store.job(&id).await.unwrap())
+            .unwrap()
+            .threads
+            .iter()
+            .any(|t| t.id == second)
+    );
 
     // Merge two threads of the split run into one.
     let (a, b) = (split.threads[1].id, split.threads[2].id);
     let resp = app
-        .post_form(&format!("{BASE}/discovery/{split_id}/threads/{a}"), &[("action", "merge"), ("other", &b.to_string())])
+        .post_form(
+            &format!("{BASE}/discovery/{split_id}/threads/{a}"),
+            &[("action", "merge"), ("other", &b.to_string())],
+        )
         .await;
     let merged = threads::run_of_job(&done(&app, &job_of(&resp)).await).unwrap();
     assert_eq!(merged.threads.len(), split.threads.len() - 1);
     let size_ab = split.threads[1].size + split.threads[2].size;
-    let new = merged.threads.iter().find(|t| !split.threads.iter().any(|s| s.id == t.id)).expect("a merged thread");
-    assert!(new.size <= size_ab && new.size + 10 >= size_ab, "the merged thread holds both: {} of {size_ab}", new.size);
+    let new =
+        merged.threads.iter().find(|t| !split.threads.iter().any(|s| s.id == t.id)).expect("a merged thread");
+    assert!(
+        new.size <= size_ab && new.size + 10 >= size_ab,
+        "the merged thread holds both: {} of {size_ab}",
+        new.size
+    );
 
     // The start page lists the runs.
     let html = page(&app, &format!("{BASE}/discovery")).await;
@@ -222,7 +245,10 @@ async fn suggestions_are_retrained_and_measured_from_the_page(backend: Backend) 
         && t.confidence.is_some_and(|c| (0.0..=1.0).contains(&c))
         && t.explanation.as_ref().is_some_and(|w| !w.is_empty())));
     let html = page(&app, &format!("{BASE}/suggestions")).await;
-    assert!(html.contains("Laatste training") && html.contains("geleerd van 80 van de 800 verhalen"), "{html}");
+    assert!(
+        html.contains("Laatste training") && html.contains("geleerd van 80 van de 800 verhalen"),
+        "{html}"
+    );
 
     let resp = app.post_form(&format!("{BASE}/suggestions/evaluate"), &[("folds", "3")]).await;
     done(&app, &job_of(&resp)).await;
@@ -248,10 +274,23 @@ fn discover_command_prints_the_same_threads_for_the_same_seed_as_json() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(luister().args(["--data-dir", data, "import", demo.to_str().unwrap()]).status().unwrap().success());
+    assert!(
+        luister().args(["--data-dir", data, "import", demo.to_str().unwrap()]).status().unwrap().success()
+    );
     let discover = |seed: &str| {
         let out = luister()
-            .args(["--data-dir", data, "discover", "--campaign", "eigen-netwerk", "--k", "6", "--seed", seed, "--json"])
+            .args([
+                "--data-dir",
+                data,
+                "discover",
+                "--campaign",
+                "eigen-netwerk",
+                "--k",
+                "6",
+                "--seed",
+                seed,
+                "--json",
+            ])
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -275,9 +314,11 @@ fn discover_command_prints_the_same_threads_for_the_same_seed_as_json() {
     seen += a["unassigned"].as_array().unwrap().len();
     assert_eq!(seen, 300);
 
-    let out = luister().args(["--data-dir", data, "discover", "--campaign", "eigen-netwerk"]).output().unwrap();
+    let out =
+        luister().args(["--data-dir", data, "discover", "--campaign", "eigen-netwerk"]).output().unwrap();
     assert!(!out.status.success(), "--k or --auto is required");
-    let out = luister().args(["--data-dir", data, "discover", "--campaign", "nope", "--auto"]).output().unwrap();
+    let out =
+        luister().args(["--data-dir", data, "discover", "--campaign", "nope", "--auto"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("campaign 'nope'"));
 }
 
@@ -293,19 +334,24 @@ fn themes_evaluate_reports_precision_recall_and_f1_per_theme() {
     let lines: Vec<String> = luister::demo::generate(600, 11)
         .map(|d| {
             let mut v = serde_json::to_value(&d).unwrap();
-            v["tags"] = d.true_themes.iter().map(|t| serde_json::json!({"theme": t, "state": "accepted"})).collect();
+            v["tags"] =
+                d.true_themes.iter().map(|t| serde_json::json!({"theme": t, "state": "accepted"})).collect();
             v.to_string()
         })
         .collect();
     std::fs::write(&demo, lines.join("\n")).unwrap();
-    assert!(luister().args(["--data-dir", data, "import", demo.to_str().unwrap()]).status().unwrap().success());
+    assert!(
+        luister().args(["--data-dir", data, "import", demo.to_str().unwrap()]).status().unwrap().success()
+    );
     let out = luister()
         .args(["--data-dir", data, "themes", "evaluate", "--campaign", "eigen-netwerk", "--folds", "3"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("3-fold cross-validation") && text.contains("precision") && text.contains("wachtlijst"));
+    assert!(
+        text.contains("3-fold cross-validation") && text.contains("precision") && text.contains("wachtlijst")
+    );
     let macro_f1: f64 = text
         .lines()
         .find(|l| l.starts_with("macro average"))
@@ -324,7 +370,9 @@ async fn two_coders_code_a_sample_blind_and_see_kappa_alpha_and_disagreements(ba
     let school = themes.iter().find(|t| t.name == "School en onderwijs").unwrap();
 
     // No theme chosen: a message, and the name typed is kept.
-    let resp = app.post_form(&format!("{BASE}/agreement"), &[("name", "Eerste ronde"), ("size", "6"), ("seed", "4")]).await;
+    let resp = app
+        .post_form(&format!("{BASE}/agreement"), &[("name", "Eerste ronde"), ("size", "6"), ("seed", "4")])
+        .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Kies minstens één thema") && html.contains("value=\"Eerste ronde\""));
@@ -332,7 +380,13 @@ async fn two_coders_code_a_sample_blind_and_see_kappa_alpha_and_disagreements(ba
     let resp = app
         .post_form(
             &format!("{BASE}/agreement"),
-            &[("name", "Eerste ronde"), ("size", "6"), ("seed", "4"), ("theme", &wachten.id), ("theme", &school.id)],
+            &[
+                ("name", "Eerste ronde"),
+                ("size", "6"),
+                ("seed", "4"),
+                ("theme", &wachten.id),
+                ("theme", &school.id),
+            ],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -340,7 +394,13 @@ async fn two_coders_code_a_sample_blind_and_see_kappa_alpha_and_disagreements(ba
     let sample = app.store.samples(&app.campaign.id).await.unwrap().pop().unwrap();
     assert_eq!(sample.story_ids.len(), 6);
     let redrawn = luister::analysis::agreement::sample(
-        &app.store.stories_page(&app.campaign.id, None, 1000).await.unwrap().into_iter().map(|s| s.id).collect::<Vec<_>>(),
+        &app.store
+            .stories_page(&app.campaign.id, None, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
         6,
         4,
     );
@@ -362,8 +422,15 @@ async fn two_coders_code_a_sample_blind_and_see_kappa_alpha_and_disagreements(ba
         .await
         .unwrap();
     let html = page(&app, &format!("{sample_url}/code")).await;
-    assert!(html.contains("Verhaal 1 van 6") && html.contains("Wachtlijsten") && html.contains("School en onderwijs"));
-    assert!(!html.contains("geheimwoord") && !html.contains("97%"), "blind: no model suggestion on the coder page");
+    assert!(
+        html.contains("Verhaal 1 van 6")
+            && html.contains("Wachtlijsten")
+            && html.contains("School en onderwijs")
+    );
+    assert!(
+        !html.contains("geheimwoord") && !html.contains("97%"),
+        "blind: no model suggestion on the coder page"
+    );
 
     // Ana codes half: results stay hidden from her.
     for (i, s) in sample.story_ids.iter().enumerate().take(3) {
@@ -406,9 +473,14 @@ async fn two_coders_code_a_sample_blind_and_see_kappa_alpha_and_disagreements(ba
             applied: c.applied,
         })
         .collect();
-    let coders = vec![ana.id.clone(), codings.iter().find(|c| c.coder_id != ana.id).unwrap().coder_id.clone()];
-    let result =
-        luister::analysis::agreement::agreement(&input, &coders, &sample.story_ids, &[wachten.id.clone(), school.id.clone()]);
+    let coders =
+        vec![ana.id.clone(), codings.iter().find(|c| c.coder_id != ana.id).unwrap().coder_id.clone()];
+    let result = luister::analysis::agreement::agreement(
+        &input,
+        &coders,
+        &sample.story_ids,
+        &[wachten.id.clone(), school.id.clone()],
+    );
     assert_eq!(result[0].kappa, Some(1.0));
     assert_eq!(result[1].disagreements.len(), 1);
     assert!(html.contains("1.00"), "kappa 1 for Wachtlijsten shown");

@@ -397,6 +397,9 @@ pub async fn finished_run(app: &TestApp, campaign_id: &str, stories: &[String]) 
     };
     app.store.create_job(&job).await.unwrap();
     let result = serde_json::to_value(run).unwrap();
-    app.store.finish_job(&job.id, luister::domain::job::JobStatus::Done, "klaar", Some(&result)).await.unwrap();
+    app.store
+        .finish_job(&job.id, luister::domain::job::JobStatus::Done, "klaar", Some(&result))
+        .await
+        .unwrap();
     job.id
 }

@@ -400,7 +400,12 @@ async fn store_keeps_themes_tags_samples_and_jobs(backend: Backend) {
     };
     store.create_sample(&sample).await.unwrap();
     assert_eq!(store.sample(&sample.id).await.unwrap(), sample);
-    let coding = SampleCoding { coder_id: "u1".into(), story_id: s.id.clone(), theme_id: theme.id.clone(), applied: true };
+    let coding = SampleCoding {
+        coder_id: "u1".into(),
+        story_id: s.id.clone(),
+        theme_id: theme.id.clone(),
+        applied: true,
+    };
     store.record_codings(&sample.id, std::slice::from_ref(&coding)).await.unwrap();
     assert_eq!(store.sample_codings(&sample.id).await.unwrap(), vec![coding]);
 
@@ -425,10 +430,16 @@ async fn store_keeps_themes_tags_samples_and_jobs(backend: Backend) {
     assert_eq!((read.progress, read.message.as_str()), (0.123456789, "draden zoeken"));
     assert_eq!(store.fail_interrupted_jobs().await.unwrap(), 1);
     assert_eq!(store.job(&job.id).await.unwrap().status, JobStatus::Failed);
-    assert!(matches!(store.save_job_result(&job.id, &serde_json::json!({})).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.save_job_result(&job.id, &serde_json::json!({})).await,
+        Err(StoreError::NotFound)
+    ));
     let done = Job { id: uuid::Uuid::new_v4().to_string(), ..job.clone() };
     store.create_job(&done).await.unwrap();
-    store.finish_job(&done.id, JobStatus::Done, "klaar", Some(&serde_json::json!({"threads": []}))).await.unwrap();
+    store
+        .finish_job(&done.id, JobStatus::Done, "klaar", Some(&serde_json::json!({"threads": []})))
+        .await
+        .unwrap();
     store.save_job_result(&done.id, &serde_json::json!({"threads": [1]})).await.unwrap();
     let read = store.job(&done.id).await.unwrap();
     assert_eq!(read.result, Some(serde_json::json!({"threads": [1]})));

@@ -115,7 +115,8 @@ async fn imported_tags_create_missing_themes_and_export_with_their_provenance(ba
         "tags": [ { "theme": "X", "state": "misschien" } ]
     });
     let input = format!("{line}\n{bad}\n");
-    let report = import_jsonl(store.clone(), Cursor::new(input), StorySource::Import, |_, _| {}).await.unwrap();
+    let report =
+        import_jsonl(store.clone(), Cursor::new(input), StorySource::Import, |_, _| {}).await.unwrap();
     assert_eq!(report.counts.inserted, 1);
     assert_eq!(report.errors.len(), 1);
     assert!(report.errors[0].message.contains("state must be accepted or rejected"));
@@ -131,7 +132,10 @@ async fn imported_tags_create_missing_themes_and_export_with_their_provenance(ba
     let exported: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
     let tags = exported["tags"].as_array().unwrap();
     assert_eq!(tags.len(), 2);
-    assert!(tags.iter().any(|t| t["theme"] == "Wachtlijsten" && t["state"] == "accepted" && t["source"] == "manual"));
+    assert!(
+        tags.iter()
+            .any(|t| t["theme"] == "Wachtlijsten" && t["state"] == "accepted" && t["source"] == "manual")
+    );
     assert!(tags.iter().all(|t| t["at"].is_string()));
     let csv = export_string(&store, Format::Csv).await;
     assert!(csv.contains("accepted:manual:Wachtlijsten"), "{csv}");

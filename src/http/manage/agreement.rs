@@ -137,7 +137,12 @@ async fn show_samples(
         let done = done_by(&codings);
         let mut coders = Vec::new();
         for (coder, stories) in &done {
-            coders.push(format!("{} ({} van {})", people.name(state, Some(coder)).await, stories.len(), s.story_ids.len()));
+            coders.push(format!(
+                "{} ({} van {})",
+                people.name(state, Some(coder)).await,
+                stories.len(),
+                s.story_ids.len()
+            ));
         }
         coders.sort();
         rows.push(SampleRow {
@@ -151,9 +156,14 @@ async fn show_samples(
     }
     let themes = live_themes(or_page(state.store.themes(Some(&campaign.id)).await)?)
         .into_iter()
-        .map(|t| ThemeChoice { checked: chosen.as_ref().is_none_or(|c| c.contains(&t.id)), id: t.id, name: t.name })
+        .map(|t| ThemeChoice {
+            checked: chosen.as_ref().is_none_or(|c| c.contains(&t.id)),
+            id: t.id,
+            name: t.name,
+        })
         .collect();
-    let field_errors = errors.iter().map(|e| (e.target.trim_start_matches("f-").to_string(), e.message.clone())).collect();
+    let field_errors =
+        errors.iter().map(|e| (e.target.trim_start_matches("f-").to_string(), e.message.clone())).collect();
     let tpl = SamplesPage {
         page: Page::new(Lang::Nl, "Overeenstemming tussen coders").signed_in(&signed.0, csrf),
         slug: campaign.slug().to_string(),
@@ -194,10 +204,18 @@ pub async fn create_sample(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::ManageCampaign(id)).await?;
     let v = crate::http::form::FormValues(serde_urlencoded::from_bytes(&body).unwrap_or_default());
-    let form = SampleForm { name: v.get("name").trim().to_string(), size: v.get("size").to_string(), seed: v.get("seed").to_string() };
+    let form = SampleForm {
+        name: v.get("name").trim().to_string(),
+        size: v.get("size").to_string(),
+        seed: v.get("seed").to_string(),
+    };
     let live = live_themes(or_page(state.store.themes(Some(&campaign.id)).await)?);
-    let chosen: Vec<String> =
-        v.all("theme").into_iter().filter(|id| live.iter().any(|t| t.id == *id)).map(str::to_string).collect();
+    let chosen: Vec<String> = v
+        .all("theme")
+        .into_iter()
+        .filter(|id| live.iter().any(|t| t.id == *id))
+        .map(str::to_string)
+        .collect();
     let mut errors = Vec::new();
     let mut problem = |key: &str, label: &str, message: String| {
         errors.push(ErrorView { target: format!("f-{key}"), label: label.into(), message });
@@ -226,12 +244,25 @@ pub async fn create_sample(
     }
     let ids = all_story_ids(&state, &campaign).await?;
     if ids.len() < 2 {
-        problem("size", "Aantal verhalen", "Er zijn nog te weinig verhalen om een steekproef uit te trekken.".into());
+        problem(
+            "size",
+            "Aantal verhalen",
+            "Er zijn nog te weinig verhalen om een steekproef uit te trekken.".into(),
+        );
     }
     let (Some(size), Some(seed), true) = (size, seed, errors.is_empty()) else {
         let chosen = Some(chosen.into_iter().collect());
-        return show_samples(&state, &signed, &csrf, &campaign, form, chosen, errors, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        return show_samples(
+            &state,
+            &signed,
+            &csrf,
+            &campaign,
+            form,
+            chosen,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let sample = CodingSample {
         id: uuid::Uuid::new_v4().to_string(),
@@ -341,7 +372,13 @@ pub async fn sample_page(
     let my_done = done.get(me).map(|s| s.len()).unwrap_or(0);
     let blind = my_done > 0 && my_done < sample.story_ids.len();
     let themes = or_page(state.store.themes(Some(&campaign.id)).await)?;
-    let theme_name = |id: &str| themes.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_else(|| "verwijderd thema".into());
+    let theme_name = |id: &str| {
+        themes
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| "verwijderd thema".into())
+    };
     let mut people = People::default();
     let mut coder_ids: Vec<String> = done.keys().map(|c| c.to_string()).collect();
     coder_ids.sort();
@@ -356,14 +393,22 @@ pub async fn sample_page(
     if !blind && coder_ids.len() >= 2 {
         let input: Vec<Coding> = codings
             .iter()
-            .map(|c| Coding { coder: c.coder_id.clone(), unit: c.story_id.clone(), theme: c.theme_id.clone(), applied: c.applied })
+            .map(|c| Coding {
+                coder: c.coder_id.clone(),
+                unit: c.story_id.clone(),
+                theme: c.theme_id.clone(),
+                applied: c.applied,
+            })
             .collect();
         let result = agreement::agreement(&input, &coder_ids, &sample.story_ids, &sample.theme_ids);
-        let mut wanted: Vec<String> = result.iter().flat_map(|a| a.disagreements.iter().map(|d| d.unit.clone())).collect();
+        let mut wanted: Vec<String> =
+            result.iter().flat_map(|a| a.disagreements.iter().map(|d| d.unit.clone())).collect();
         wanted.sort();
         wanted.dedup();
-        let stories: HashMap<String, Story> =
-            or_page(state.store.stories_by_ids(&wanted).await)?.into_iter().map(|s| (s.id.clone(), s)).collect();
+        let stories: HashMap<String, Story> = or_page(state.store.stories_by_ids(&wanted).await)?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
         let who = |ids: &[String]| {
             if ids.is_empty() {
                 "niemand".to_string()
@@ -381,7 +426,12 @@ pub async fn sample_page(
                 low,
                 units: a.units,
                 observed: a.observed.map(|o| format!("{:.0}%", o * 100.0)).unwrap_or_else(|| "—".into()),
-                applied: a.applied.iter().map(|(c, n)| format!("{} {n}", names.get(c).cloned().unwrap_or_default())).collect::<Vec<_>>().join(", "),
+                applied: a
+                    .applied
+                    .iter()
+                    .map(|(c, n)| format!("{} {n}", names.get(c).cloned().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
             for d in &a.disagreements {
                 let Some(s) = stories.get(&d.unit) else { continue };

@@ -91,7 +91,10 @@ fn job_href(campaign: &Campaign, id: &str) -> String {
 
 pub(super) fn date_time(t: OffsetDateTime) -> String {
     let utc = t.to_offset(time::UtcOffset::UTC);
-    format!("{} UTC", utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default())
+    format!(
+        "{} UTC",
+        utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default()
+    )
 }
 
 /// What a job kind is called on the page.

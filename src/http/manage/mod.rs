@@ -11,5 +11,9 @@ pub mod themes;
 use super::routes::Routes;
 
 pub fn routes() -> Routes {
-    campaigns::routes().merge(stories::routes()).merge(themes::routes()).merge(discovery::routes()).merge(agreement::routes())
+    campaigns::routes()
+        .merge(stories::routes())
+        .merge(themes::routes())
+        .merge(discovery::routes())
+        .merge(agreement::routes())
 }

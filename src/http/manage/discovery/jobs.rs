@@ -92,7 +92,9 @@ fn result_link(campaign: &Campaign, j: &Job) -> Option<(String, String)> {
     }
     let b = base(campaign);
     match j.kind.as_str() {
-        "discover" | "split" | "merge" => Some((format!("{b}/discovery/{}", j.id), "Bekijk de rode draden".into())),
+        "discover" | "split" | "merge" => {
+            Some((format!("{b}/discovery/{}", j.id), "Bekijk de rode draden".into()))
+        }
         "retrain" | "evaluate" => Some((format!("{b}/suggestions"), "Naar de suggesties".into())),
         "retag" => Some((format!("{b}/themes"), "Naar het codeboek".into())),
         _ => None,

@@ -101,7 +101,8 @@ async fn show(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, campaign: &
     let jobs = state.store.jobs(&campaign.id, 100).await.or_page()?;
     let mut people = People::default();
     let training = match last_done(&jobs, "retrain") {
-        Some(j) => match j.result.clone().and_then(|v| serde_json::from_value::<suggestions::Report>(v).ok()) {
+        Some(j) => match j.result.clone().and_then(|v| serde_json::from_value::<suggestions::Report>(v).ok())
+        {
             Some(r) => Some(TrainingView {
                 when: date_time(j.finished_at.unwrap_or(j.created_at)),
                 by: people.name(state, j.created_by.as_deref()).await,
@@ -169,7 +170,9 @@ async fn show(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, campaign: &
                 .reliability
                 .iter()
                 .filter(|b| b.count > 0)
-                .map(|b| (format!("{:.1}–{:.1}", b.lower, b.upper), b.count, f3(b.confidence), f3(b.observed)))
+                .map(|b| {
+                    (format!("{:.1}–{:.1}", b.lower, b.upper), b.count, f3(b.confidence), f3(b.observed))
+                })
                 .collect(),
             skipped: e.skipped.clone(),
         })
@@ -194,7 +197,8 @@ async fn show(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, campaign: &
 /// `POST /manage/campaigns/{slug}/suggestions/retrain`.
 pub async fn retrain(signed: SignedIn, State(state): State<AppState>, Path(slug): Path<String>) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::ManageCampaign(id)).await?;
-    let outcome = suggestions::start(&state.jobs, &state.store, &campaign.id, Some(signed.0.user.id.clone())).await;
+    let outcome =
+        suggestions::start(&state.jobs, &state.store, &campaign.id, Some(signed.0.user.id.clone())).await;
     started(&state, &signed, &campaign, outcome).await
 }
 
@@ -207,16 +211,27 @@ pub async fn evaluate(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::ManageCampaign(id)).await?;
     let folds = form(&body).get("folds").parse::<usize>().ok().filter(|k| (2..=10).contains(k)).unwrap_or(5);
-    let outcome =
-        suggestions::start_evaluate(&state.jobs, &state.store, &campaign.id, folds, Some(signed.0.user.id.clone())).await;
+    let outcome = suggestions::start_evaluate(
+        &state.jobs,
+        &state.store,
+        &campaign.id,
+        folds,
+        Some(signed.0.user.id.clone()),
+    )
+    .await;
     started(&state, &signed, &campaign, outcome).await
 }
 
 /// `POST /manage/campaigns/{slug}/rules/apply`: every rule of the campaign applied again.
 pub async fn apply_rules(signed: SignedIn, State(state): State<AppState>, Path(slug): Path<String>) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::ManageCampaign(id)).await?;
-    let outcome =
-        rules::start_apply_all(&state.jobs, &state.store, &state.search, &campaign.id, Some(signed.0.user.id.clone()))
-            .await;
+    let outcome = rules::start_apply_all(
+        &state.jobs,
+        &state.store,
+        &state.search,
+        &campaign.id,
+        Some(signed.0.user.id.clone()),
+    )
+    .await;
     started(&state, &signed, &campaign, outcome).await
 }

@@ -102,7 +102,12 @@ async fn show_start(
     let mut runs = Vec::new();
     for j in jobs.iter().filter(|j| threads::RUN_KINDS.contains(&j.kind.as_str())) {
         let summary = match threads::run_of_job(j) {
-            Some(r) => format!("{} verhalen, {} draden, {} passen nergens", r.stories, r.threads.len(), r.unassigned.len()),
+            Some(r) => format!(
+                "{} verhalen, {} draden, {} passen nergens",
+                r.stories,
+                r.threads.len(),
+                r.unassigned.len()
+            ),
             None => j.message.clone(),
         };
         runs.push(RunRow {
@@ -119,7 +124,8 @@ async fn show_start(
         });
     }
     let running = jobs.iter().find(|j| j.status.is_active()).map(|j| super::job_href(campaign, &j.id));
-    let field_errors = errors.iter().map(|e| (e.target.trim_start_matches("f-").to_string(), e.message.clone())).collect();
+    let field_errors =
+        errors.iter().map(|e| (e.target.trim_start_matches("f-").to_string(), e.message.clone())).collect();
     let tpl = StartPage {
         page: Page::new(Lang::Nl, "Rode draden").signed_in(&signed.0, csrf),
         slug: campaign.slug().to_string(),
@@ -156,7 +162,12 @@ fn parse_start(f: &StartForm, errors: &mut Vec<ErrorView>) -> Option<Request> {
     let seed = match f.seed.trim().parse::<u64>() {
         Ok(s) => s,
         Err(_) => {
-            problem(errors, "seed", "Startgetal", "Vul een heel getal in, bijvoorbeeld 1. Hetzelfde getal geeft dezelfde draden.");
+            problem(
+                errors,
+                "seed",
+                "Startgetal",
+                "Vul een heel getal in, bijvoorbeeld 1. Hetzelfde getal geeft dezelfde draden.",
+            );
             0
         }
     };
@@ -211,24 +222,42 @@ pub async fn start(
         let ok = match state.store.story_set(set).await {
             Ok(s) => {
                 s.campaign_id.as_deref() == Some(campaign.id.as_str())
-                    && (s.created_by.as_deref() == Some(signed.0.user.id.as_str()) || signed.0.may(Permission::ReadStories(&campaign.id)))
+                    && (s.created_by.as_deref() == Some(signed.0.user.id.as_str())
+                        || signed.0.may(Permission::ReadStories(&campaign.id)))
             }
             Err(_) => false,
         };
         if !ok {
-            problem(&mut errors, "set", "Verhalen", "Die verzameling bestaat niet (meer) in deze campagne. Kies een andere.");
+            problem(
+                &mut errors,
+                "set",
+                "Verhalen",
+                "Die verzameling bestaat niet (meer) in deze campagne. Kies een andere.",
+            );
         }
     }
     let stories = state.store.count_stories(&campaign.id).await.or_page()?;
     if stories < 10 {
-        problem(&mut errors, "mode", "Verhalen", format!("Er zijn pas {stories} verhalen; rode draden zoeken heeft er minstens 10 nodig."));
+        problem(
+            &mut errors,
+            "mode",
+            "Verhalen",
+            format!("Er zijn pas {stories} verhalen; rode draden zoeken heeft er minstens 10 nodig."),
+        );
     }
     let (Some(req), true) = (req, errors.is_empty()) else {
-        return show_start(&state, &signed, &csrf, &campaign, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let outcome =
-        threads::start_discover(&state.jobs, &state.store, &state.search, &campaign.id, req, Some(signed.0.user.id.clone()))
+        return show_start(&state, &signed, &csrf, &campaign, f, errors, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
+    };
+    let outcome = threads::start_discover(
+        &state.jobs,
+        &state.store,
+        &state.search,
+        &campaign.id,
+        req,
+        Some(signed.0.user.id.clone()),
+    )
+    .await;
     started(&state, &signed, &campaign, outcome).await
 }
 
@@ -368,7 +397,11 @@ async fn show_run(
                         percent: (t.shares.get(p.as_str()).copied().unwrap_or(0.0) * 100.0).round() as u32,
                     })
                     .collect(),
-                representatives: t.representatives.iter().filter_map(|id| link(id, score.get(id.as_str()).copied())).collect(),
+                representatives: t
+                    .representatives
+                    .iter()
+                    .filter_map(|id| link(id, score.get(id.as_str()).copied()))
+                    .collect(),
                 members: t.members.iter().take(LISTED).filter_map(|(id, s)| link(id, Some(*s))).collect(),
                 more_members: t.members.len().saturating_sub(LISTED),
                 language: t.language.clone(),
@@ -387,7 +420,14 @@ async fn show_run(
         ),
     };
     let set_name = match &run.request.set_id {
-        Some(id) => Some(state.store.story_set(id).await.map(|s| s.name).unwrap_or_else(|_| "een verwijderde verzameling".into())),
+        Some(id) => Some(
+            state
+                .store
+                .story_set(id)
+                .await
+                .map(|s| s.name)
+                .unwrap_or_else(|_| "een verwijderde verzameling".into()),
+        ),
         None => None,
     };
     let tpl = RunPage {
@@ -453,7 +493,17 @@ pub async fn change(
     let again = |error: String| {
         let (state, signed, csrf, campaign, job_id) = (&state, &signed, &csrf, &campaign, &job.id);
         async move {
-            show_run(state, signed, csrf, campaign, job_id, None, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_run(
+                state,
+                signed,
+                csrf,
+                campaign,
+                job_id,
+                None,
+                Some(error),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     match v.get("action") {
@@ -477,7 +527,9 @@ pub async fn change(
             let entry = AuditEntry::new(signed.actor(), AuditAction::CampaignChanged)
                 .campaign(campaign.id.clone())
                 .target(format!("campaign:{}", campaign.id))
-                .details(serde_json::json!({ "promoted_thread": thread, "theme": theme.name, "run": job.id }));
+                .details(
+                    serde_json::json!({ "promoted_thread": thread, "theme": theme.name, "run": job.id }),
+                );
             state.store.audit(&entry).await.or_page()?;
             Ok(Redirect::to(&format!("{here}?done=promoted#draad-{thread}")).into_response())
         }
@@ -498,8 +550,11 @@ pub async fn change(
             started(&state, &signed, &campaign, outcome).await
         }
         "merge" => {
-            let Some(other) =
-                v.get("other").parse::<usize>().ok().filter(|o| *o != thread && run.threads.iter().any(|t| t.id == *o))
+            let Some(other) = v
+                .get("other")
+                .parse::<usize>()
+                .ok()
+                .filter(|o| *o != thread && run.threads.iter().any(|t| t.id == *o))
             else {
                 return again("Kies een andere draad om mee samen te voegen.".into()).await;
             };
