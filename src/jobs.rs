@@ -28,13 +28,16 @@ pub enum JobError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// Told of every progress report: (fraction, message).
+type Watcher = Arc<dyn Fn(f64, &str) + Send + Sync>;
+
 /// Handed to the work: report progress, and learn whether to stop.
 #[derive(Clone)]
 pub struct Progress {
     cancel: Arc<AtomicBool>,
     state: Arc<Mutex<(f64, String)>>,
     /// Told of every report (the command line's progress bar).
-    watch: Option<Arc<dyn Fn(f64, &str) + Send + Sync>>,
+    watch: Option<Watcher>,
 }
 
 impl Progress {

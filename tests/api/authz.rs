@@ -307,7 +307,7 @@ async fn fixture(app: &TestApp, n: usize, member: &str, admin: &str, victim: &st
     app.store.create_theme(&theme).await.unwrap();
     let global_theme =
         app.store.themes(None).await.unwrap().first().expect("the default global codebook").id.clone();
-    let job = crate::helpers::finished_run(app, &c.id, &[story.clone()]).await;
+    let job = crate::helpers::finished_run(app, &c.id, std::slice::from_ref(&story)).await;
     let sample = luister::domain::job::CodingSample {
         id: uuid::Uuid::new_v4().to_string(),
         campaign_id: c.id.clone(),

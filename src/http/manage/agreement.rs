@@ -114,7 +114,7 @@ impl SamplesPage {
 
 fn live_themes(themes: Vec<Theme>) -> Vec<Theme> {
     let mut t: Vec<Theme> = themes.into_iter().filter(|t| t.merged_into.is_none()).collect();
-    t.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    t.sort_by_key(|t| t.name.to_lowercase());
     t
 }
 

@@ -336,6 +336,7 @@ fn notice_text(code: &str) -> Option<String> {
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn show_run(
     state: &AppState,
     signed: &SignedIn,
