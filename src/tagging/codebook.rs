@@ -35,17 +35,19 @@ pub struct CodebookError(pub String);
 
 pub fn parse_json(text: &str) -> Result<Vec<Entry>, CodebookError> {
     let entries: Vec<Entry> = serde_json::from_str(text)
-        .map_err(|e| CodebookError(format!("codebook JSON: {e} (expected a list of {{\"name\", \"description\", \"colour\", \"parent\", \"rule\"}})")))?;
+        .map_err(|e| CodebookError(format!("codebook (JSON) is niet te lezen: {e}. Verwacht: een lijst van {{\"name\", \"description\", \"colour\", \"parent\", \"rule\"}}")))?;
     check(&entries)?;
     Ok(entries)
 }
 
 pub fn parse_csv(text: &str) -> Result<Vec<Entry>, CodebookError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| CodebookError(format!("codebook CSV: {e}")))?.clone();
+    let headers =
+        reader.headers().map_err(|e| CodebookError(format!("codebook (CSV) is niet te lezen: {e}")))?.clone();
     if !headers.iter().any(|h| h == "name") {
         return Err(CodebookError(
-            "codebook CSV: the first line must name the columns: name,description,colour,parent,rule".into(),
+            "codebook (CSV): de eerste rij moet de kolommen noemen: name,description,colour,parent,rule"
+                .into(),
         ));
     }
     let col = |r: &csv::StringRecord, name: &str| -> Option<String> {
@@ -59,9 +61,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<Entry>, CodebookError> {
     };
     let mut entries = Vec::new();
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| CodebookError(format!("codebook CSV line {}: {e}", i + 2)))?;
+        let rec = rec.map_err(|e| CodebookError(format!("codebook (CSV), rij {}: {e}", i + 2)))?;
         let Some(name) = col(&rec, "name") else {
-            return Err(CodebookError(format!("codebook CSV line {}: the name is empty", i + 2)));
+            return Err(CodebookError(format!(
+                "codebook (CSV), rij {}: de naam (kolom name) is leeg",
+                i + 2
+            )));
         };
         entries.push(Entry {
             name,
@@ -79,23 +84,28 @@ pub fn parse_csv(text: &str) -> Result<Vec<Entry>, CodebookError> {
 fn check(entries: &[Entry]) -> Result<(), CodebookError> {
     let mut seen = std::collections::HashSet::new();
     for (i, e) in entries.iter().enumerate() {
-        let at = format!("theme {} ('{}')", i + 1, e.name);
+        let at = format!("thema {} ('{}')", i + 1, e.name);
         validate(&e.name, e.colour.as_deref().unwrap_or(PALETTE[0]))
             .map_err(|m| CodebookError(format!("{at}: {m}")))?;
         if !seen.insert(e.name.trim().to_lowercase()) {
-            return Err(CodebookError(format!("{at}: the name appears twice; names must be unique")));
+            return Err(CodebookError(format!(
+                "{at}: deze naam staat er twee keer in; geef elk thema een eigen naam"
+            )));
         }
         if let Some(rule) = &e.rule
             && let Err(err) = crate::search::query::parse(rule)
         {
-            return Err(CodebookError(format!("{at}: rule: {}", err.message)));
+            return Err(CodebookError(format!("{at}: de regel (rule) klopt niet: {}", err.message)));
         }
     }
     for e in entries {
         if let Some(p) = &e.parent
             && !entries.iter().any(|x| x.name.trim().eq_ignore_ascii_case(p.trim()))
         {
-            return Err(CodebookError(format!("theme '{}': parent '{p}' is not in the codebook", e.name)));
+            return Err(CodebookError(format!(
+                "thema '{}': het bovenliggende thema (parent) '{p}' staat niet in het codebook",
+                e.name
+            )));
         }
     }
     Ok(())
@@ -240,10 +250,10 @@ mod tests {
     #[test]
     fn csv_and_json_say_what_is_wrong() {
         assert!(parse_csv("naam\nx\n").unwrap_err().0.contains("name"));
-        assert!(parse_csv("name,parent\nA,B\n").unwrap_err().0.contains("parent 'B'"));
+        assert!(parse_csv("name,parent\nA,B\n").unwrap_err().0.contains("(parent) 'B'"));
         assert!(parse_csv("name,rule\nA,\"(wachtlijst\"\n").unwrap_err().0.contains("rule"));
         assert!(parse_json("[{\"name\": \"A\", \"rule\": \"(x\"}]").unwrap_err().0.contains("rule"));
-        assert!(parse_json("[{\"name\": \"A\"}, {\"name\": \"a\"}]").unwrap_err().0.contains("twice"));
+        assert!(parse_json("[{\"name\": \"A\"}, {\"name\": \"a\"}]").unwrap_err().0.contains("twee keer"));
         let ok =
             parse_csv("name,description,colour,parent,rule\nTop,,,,\nKind,Een kind,#112233,Top,wachtlijst\n")
                 .unwrap();

@@ -114,7 +114,7 @@ pub fn analyze_all(text: &str, analyzer: Analyzer) -> (Vec<Token>, Vec<Token>, V
         };
         if !stops.is_some_and(|s| s.contains(&f)) {
             let term = match stemmer {
-                Some(st) => st.stem(&f).into_owned(),
+                Some(st) => stem_cached(analyzer, st, &f),
                 None => f.clone(),
             };
             stemmed.push(Token { text: term, start, end, position });
@@ -123,6 +123,33 @@ pub fn analyze_all(text: &str, analyzer: Analyzer) -> (Vec<Token>, Vec<Token>, V
         exacts.push(Token { text: e, start, end, position });
     }
     (stemmed, folded, exacts)
+}
+
+thread_local! {
+    /// Stems of words seen before, per analyser: a corpus repeats its words, and Snowball
+    /// stemming was a tenth of bulk indexing time.
+    static STEMS: std::cell::RefCell<[std::collections::HashMap<String, String>; 2]> =
+        std::cell::RefCell::new([Default::default(), Default::default()]);
+}
+
+/// Largest number of cached stems per analyser (and thread) before the cache starts over.
+const STEM_CACHE: usize = 200_000;
+
+fn stem_cached(analyzer: Analyzer, stemmer: &Stemmer, folded: &str) -> String {
+    let slot = if analyzer == Analyzer::English { 1 } else { 0 };
+    STEMS.with(|stems| {
+        let mut stems = stems.borrow_mut();
+        let map = &mut stems[slot];
+        if let Some(s) = map.get(folded) {
+            return s.clone();
+        }
+        let s = stemmer.stem(folded).into_owned();
+        if map.len() >= STEM_CACHE {
+            map.clear();
+        }
+        map.insert(folded.to_string(), s.clone());
+        s
+    })
 }
 
 /// The words of a text by Unicode word boundaries (UAX #29), with byte offsets and positions.
@@ -143,7 +170,7 @@ pub fn analyze(text: &str, analyzer: Analyzer) -> Vec<Token> {
             continue;
         }
         let term = match stemmer {
-            Some(st) => st.stem(&folded).into_owned(),
+            Some(st) => stem_cached(analyzer, st, &folded),
             None => folded,
         };
         out.push(Token { text: term, start, end: start + word.len(), position });
