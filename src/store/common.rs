@@ -988,18 +988,33 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn save_job_result(&self, id: &str, result: &serde_json::Value) -> Result<()> {
+            async fn save_job_result(
+                &self,
+                id: &str,
+                expected: &serde_json::Value,
+                result: &serde_json::Value,
+            ) -> Result<bool> {
                 let mut tx = self.begin().await?;
                 let done = sqlx::query(sql::SAVE_JOB_RESULT)
                     .bind(id)
                     .bind(Json(result))
+                    .bind(Json(expected))
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
+                if done.rows_affected() == 1 {
+                    tx.commit().await.map_err(map_err)?;
+                    return Ok(true);
                 }
-                tx.commit().await.map_err(map_err)
+                let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                match status.as_deref() {
+                    Some("done") => Ok(false),
+                    _ => Err(StoreError::NotFound),
+                }
             }
 
             async fn finish_job(

@@ -211,7 +211,15 @@ pub trait Store: Send + Sync + 'static {
         result: Option<&serde_json::Value>,
     ) -> Result<()>;
     /// Replaces a finished job's result (threads renamed, merged, split or promoted).
-    async fn save_job_result(&self, id: &str, result: &serde_json::Value) -> Result<()>;
+    /// Replaces a finished job's result if it still is `expected`; `Ok(false)` when someone
+    /// changed it in between (read it again and redo the change), `NotFound` when the job does not
+    /// exist or has not finished.
+    async fn save_job_result(
+        &self,
+        id: &str,
+        expected: &serde_json::Value,
+        result: &serde_json::Value,
+    ) -> Result<bool>;
     /// Jobs that were queued or running when the service stopped become failed; returns how many.
     async fn fail_interrupted_jobs(&self) -> Result<u64>;
 

@@ -166,7 +166,10 @@ pub const UPDATE_JOB: &str = "UPDATE jobs SET status = $2, progress = $3, messag
      started_at = COALESCE(started_at, $5) WHERE id = $1";
 pub const FINISH_JOB: &str =
     "UPDATE jobs SET status = $2, message = $3, result = $4, finished_at = $5, progress = 1 WHERE id = $1";
-pub const SAVE_JOB_RESULT: &str = "UPDATE jobs SET result = $2 WHERE id = $1 AND status = 'done'";
+/// Compare-and-swap: only if the result is still the one the change was made to (two
+/// facilitators renaming threads of the same run at once must not undo each other).
+pub const SAVE_JOB_RESULT: &str =
+    "UPDATE jobs SET result = $2 WHERE id = $1 AND status = 'done' AND result = $3";
 pub const FAIL_INTERRUPTED: &str = "UPDATE jobs SET status = 'failed', finished_at = $1, \
      message = 'De dienst is gestopt terwijl deze taak liep. Start hem opnieuw.' WHERE status IN ('queued', 'running')";
 

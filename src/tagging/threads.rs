@@ -295,20 +295,19 @@ pub async fn merge(
     Ok(new)
 }
 
-/// Makes a thread a theme of the campaign's codebook; its stories get model-suggested tags for
-/// people to accept, with the thread's words as the explanation.
+/// Makes a thread a theme of the campaign's codebook under `theme_id` (which the caller has
+/// already recorded on the thread in the run); its stories get model-suggested tags for people to
+/// accept, with the thread's words as the explanation.
 pub async fn promote(
     store: &DynStore,
     campaign_id: &str,
-    run: &mut Run,
+    run: &Run,
     thread: usize,
+    theme_id: &str,
 ) -> anyhow::Result<Theme> {
     let existing = store.themes(Some(campaign_id)).await?;
-    let t = run
-        .threads
-        .iter_mut()
-        .find(|t| t.id == thread)
-        .ok_or_else(|| anyhow::anyhow!("no thread {thread}"))?;
+    let t =
+        run.threads.iter().find(|t| t.id == thread).ok_or_else(|| anyhow::anyhow!("no thread {thread}"))?;
     let base = t
         .name
         .clone()
@@ -321,7 +320,7 @@ pub async fn promote(
     }
     let now = OffsetDateTime::now_utc();
     let theme = Theme {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: theme_id.to_string(),
         campaign_id: Some(campaign_id.to_string()),
         name,
         description: format!("Gevonden als rode draad: {}.", t.label_terms.join(", ")),
@@ -349,7 +348,6 @@ pub async fn promote(
         })
         .collect();
     store.set_tags(&tags).await?;
-    t.theme_id = Some(theme.id.clone());
     Ok(theme)
 }
 

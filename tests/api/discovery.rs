@@ -82,9 +82,23 @@ async fn facilitator_runs_discovery_inspects_renames_promotes_splits_and_merges_
     let html = page(&app, &format!("{BASE}/discovery/{id}?done=renamed")).await;
     assert!(html.contains("Lang wachten") && html.contains("De naam is bewaard"));
 
-    // Promote: a theme in the campaign's codebook, and a model suggestion on each member story.
+    // Two facilitators change the same run at the same moment: neither change is lost.
+    let second = &run.threads[1];
+    let (second_url, first_url) = (thread_url(second.id), thread_url(first.id));
+    let (a, b) = tokio::join!(
+        app.post_form(&second_url, &[("action", "rename"), ("name", "Geld en zorgen")]),
+        app.post_form(&first_url, &[("action", "promote")]),
+    );
+    assert_eq!((a.status(), b.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let html = page(&app, &format!("{BASE}/discovery/{id}")).await;
+    assert!(html.contains("Geld en zorgen"), "the rename survived the promotion");
+    // Promoting it again is refused: it is a theme already.
     let resp = app.post_form(&thread_url(first.id), &[("action", "promote")]).await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("al een thema"));
+
+    // The promotion made a theme in the campaign's codebook, and a model suggestion on each
+    // member story.
     let theme = app
         .store
         .themes(Some(&app.campaign.id))

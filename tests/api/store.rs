@@ -431,18 +431,25 @@ async fn store_keeps_themes_tags_samples_and_jobs(backend: Backend) {
     assert_eq!(store.fail_interrupted_jobs().await.unwrap(), 1);
     assert_eq!(store.job(&job.id).await.unwrap().status, JobStatus::Failed);
     assert!(matches!(
-        store.save_job_result(&job.id, &serde_json::json!({})).await,
+        store.save_job_result(&job.id, &serde_json::json!({}), &serde_json::json!({})).await,
         Err(StoreError::NotFound)
     ));
     let done = Job { id: uuid::Uuid::new_v4().to_string(), ..job.clone() };
     store.create_job(&done).await.unwrap();
-    store
-        .finish_job(&done.id, JobStatus::Done, "klaar", Some(&serde_json::json!({"threads": []})))
-        .await
-        .unwrap();
-    store.save_job_result(&done.id, &serde_json::json!({"threads": [1]})).await.unwrap();
+    // Scores as discovery writes them: floats that only read back exactly with serde_json's
+    // exact float parsing (the compare-and-swap below compares the stored JSON).
+    let scores: Vec<f64> = (1..2000).map(|i| (i as f64 * 0.7311).sin() / 3.0_f64.sqrt()).collect();
+    let first = serde_json::json!({"threads": [], "scores": scores});
+    store.finish_job(&done.id, JobStatus::Done, "klaar", Some(&first)).await.unwrap();
+    // The result as read back is what a change is compared against.
+    let read = store.job(&done.id).await.unwrap().result.unwrap();
+    let one = serde_json::json!({"threads": [1]});
+    assert!(store.save_job_result(&done.id, &read, &one).await.unwrap(), "saved over what was read");
+    // A second facilitator who read the old result loses the race and must read again.
+    let two = serde_json::json!({"threads": [2]});
+    assert!(!store.save_job_result(&done.id, &read, &two).await.unwrap(), "a stale change is refused");
     let read = store.job(&done.id).await.unwrap();
-    assert_eq!(read.result, Some(serde_json::json!({"threads": [1]})));
+    assert_eq!(read.result, Some(one));
     assert_eq!(read.progress, 1.0);
     assert_eq!(store.jobs(&c.id, 10).await.unwrap().len(), 2);
 }

@@ -483,7 +483,7 @@ pub async fn change(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::ManageCampaign(id)).await?;
     let job = job_in(&state, &campaign, &job_id).await?;
-    let Some(mut run) = threads::run_of_job(&job) else {
+    let Some(run) = threads::run_of_job(&job) else {
         return Err(denied(crate::auth::policy::Denied::NotFound));
     };
     let Some(thread) = thread.parse::<usize>().ok().filter(|t| run.threads.iter().any(|x| x.id == *t)) else {
@@ -513,18 +513,55 @@ pub async fn change(
             if name.chars().count() > 80 || name.contains('\n') {
                 return again("Een naam is één regel van hoogstens 80 tekens.".into()).await;
             }
-            if let Some(t) = run.threads.iter_mut().find(|t| t.id == thread) {
-                t.name = (!name.is_empty()).then(|| name.to_string());
+            let name = (!name.is_empty()).then(|| name.to_string());
+            let saved = update_run(&state, &campaign, &job.id, |run| {
+                if let Some(t) = run.threads.iter_mut().find(|t| t.id == thread) {
+                    t.name = name.clone();
+                }
+                Ok(())
+            })
+            .await?;
+            if let Err(busy) = saved {
+                return again(busy).await;
             }
-            save(&state, &job.id, &run).await?;
             Ok(Redirect::to(&format!("{here}?done=renamed#draad-{thread}")).into_response())
         }
         "promote" => {
-            if run.threads.iter().any(|t| t.id == thread && t.theme_id.is_some()) {
-                return again("Deze draad is al een thema.".into()).await;
-            }
-            let theme = threads::promote(&state.store, &campaign.id, &mut run, thread).await.or_page()?;
-            save(&state, &job.id, &run).await?;
+            // Claim the thread first, so two facilitators promoting it at once make one theme.
+            let theme_id = uuid::Uuid::new_v4().to_string();
+            let claimed = update_run(&state, &campaign, &job.id, |run| {
+                match run.threads.iter_mut().find(|t| t.id == thread) {
+                    Some(t) if t.theme_id.is_some() => Err("Deze draad is al een thema.".to_string()),
+                    Some(t) => {
+                        t.theme_id = Some(theme_id.clone());
+                        Ok(())
+                    }
+                    None => Err("Deze draad bestaat niet meer.".to_string()),
+                }
+            })
+            .await?;
+            let run = match claimed {
+                Ok(run) => run,
+                Err(why) => return again(why).await,
+            };
+            let theme = match threads::promote(&state.store, &campaign.id, &run, thread, &theme_id).await {
+                Ok(theme) => theme,
+                Err(e) => {
+                    // Give the thread back, so it can be promoted again.
+                    let _ = update_run(&state, &campaign, &job.id, |run| {
+                        for t in run
+                            .threads
+                            .iter_mut()
+                            .filter(|t| t.theme_id.as_deref() == Some(theme_id.as_str()))
+                        {
+                            t.theme_id = None;
+                        }
+                        Ok(())
+                    })
+                    .await;
+                    return Err(e).or_page();
+                }
+            };
             let entry = AuditEntry::new(signed.actor(), AuditAction::CampaignChanged)
                 .campaign(campaign.id.clone())
                 .target(format!("campaign:{}", campaign.id))
@@ -575,12 +612,33 @@ pub async fn change(
     }
 }
 
-async fn save(state: &AppState, job_id: &str, run: &Run) -> Result<(), axum::response::Response> {
-    let value = serde_json::to_value(run).map_err(|e| {
+/// Reads the run, applies `change` and saves it only if nobody changed the run in between (else
+/// reads it again and re-applies, a few times). The inner `Err` is a message for the facilitator:
+/// from `change`, or when others kept changing the run.
+async fn update_run(
+    state: &AppState,
+    campaign: &Campaign,
+    job_id: &str,
+    mut change: impl FnMut(&mut Run) -> Result<(), String>,
+) -> Result<Result<Run, String>, axum::response::Response> {
+    let internal = |e: serde_json::Error| {
         tracing::error!(error = %e, "a run did not serialise");
         (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-    })?;
-    state.store.save_job_result(job_id, &value).await.or_page()
+    };
+    for _ in 0..5 {
+        let job = job_in(state, campaign, job_id).await?;
+        let (Some(expected), Some(mut run)) = (job.result.clone(), threads::run_of_job(&job)) else {
+            return Err(denied(crate::auth::policy::Denied::NotFound));
+        };
+        if let Err(why) = change(&mut run) {
+            return Ok(Err(why));
+        }
+        let value = serde_json::to_value(&run).map_err(internal)?;
+        if state.store.save_job_result(job_id, &expected, &value).await.or_page()? {
+            return Ok(Ok(run));
+        }
+    }
+    Ok(Err("Iemand anders verandert deze draden op dit moment. Wacht even en probeer het opnieuw.".into()))
 }
 
 impl StartPage {
