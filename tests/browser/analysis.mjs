@@ -14,7 +14,12 @@ async function submit(page, selector) {
 // Waits on a job page until it stops refreshing (the page reloads itself; no script needed).
 async function waitForJob(page) {
   for (let i = 0; i < 240; i++) {
-    if (!(await page.$("meta[http-equiv=refresh]"))) return;
+    try {
+      await page.waitForLoadState("load");
+      if (!(await page.$("meta[http-equiv=refresh]")) && (await page.$("main"))) return;
+    } catch (e) {
+      // The page reloaded itself while we looked ("execution context was destroyed"): look again.
+    }
     await page.waitForTimeout(500);
   }
   throw new Error("the job did not finish: " + (await page.textContent("main")));
