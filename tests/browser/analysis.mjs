@@ -25,6 +25,17 @@ async function waitForJob(page) {
   throw new Error("the job did not finish: " + (await page.textContent("main")));
 }
 
+// Waits until the campaign has no job running (one runs at a time: the demo retrains its
+// suggestions when it starts, and a busy machine may still be at it).
+async function waitUntilIdle(page) {
+  for (let i = 0; i < 240; i++) {
+    await page.goto(`${CAMPAIGN}/jobs`);
+    if (!(await page.$(".status-running, .status-queued"))) return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error("a job kept running: " + (await page.textContent("main")));
+}
+
 const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
@@ -34,6 +45,7 @@ try {
   await submit(page, "button.primary");
 
   // From the campaign page to discovery.
+  await waitUntilIdle(page);
   await page.goto(CAMPAIGN);
   await submit(page, "nav.analysis-nav a[href$='/discovery']");
   await page.check("#mode-fixed");
@@ -60,11 +72,15 @@ try {
   check(!!(await page.$(`#${first} a[href*='/themes/']`)), "the thread links to its theme");
 
   // Suggestions: retrain now, then measure.
+  await waitUntilIdle(page);
   await page.goto(`${CAMPAIGN}/suggestions`);
   await submit(page, "form[action$='/suggestions/retrain'] button");
   await waitForJob(page);
   await submit(page, "a.button.primary");
   check((await page.textContent("main")).includes("geleerd van"), "training report shown");
+  const suggestions = page.url();
+  await waitUntilIdle(page);
+  await page.goto(suggestions);
   await page.selectOption("#folds", "3");
   await submit(page, "form[action$='/suggestions/evaluate'] button");
   await waitForJob(page);
