@@ -19,6 +19,11 @@ pub struct Jobs {
 
 pub type JobHandle = Arc<Jobs>;
 
+/// A running job writes its progress (its heartbeat) at least this often.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+/// A job whose heartbeat is older than this was interrupted (its instance stopped).
+const SILENT_AFTER: Duration = Duration::from_secs(60);
+
 /// Why a job could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -82,9 +87,31 @@ impl Jobs {
         Arc::new(Jobs { store, cancel_flags: Mutex::default(), busy_campaigns: Mutex::default() })
     }
 
-    /// Marks jobs interrupted by a restart as failed (called once on start).
+    /// Marks jobs interrupted by a stop as failed (called once on start). With SQLite this
+    /// process is the only one using the database, so every job still running was interrupted.
+    /// On PostgreSQL other live instances may be running jobs: only jobs whose heartbeat has
+    /// stopped count, and `watch` keeps checking while the service runs.
     pub async fn recover(&self) -> anyhow::Result<u64> {
-        Ok(self.store.fail_interrupted_jobs().await?)
+        let now = OffsetDateTime::now_utc();
+        let silent_since = if self.store.backend() == "sqlite" { now } else { now - SILENT_AFTER };
+        Ok(self.store.fail_interrupted_jobs(silent_since).await?)
+    }
+
+    /// Every so often marks jobs of stopped instances as failed (PostgreSQL: several instances
+    /// share the jobs table, and the one that started a job may have gone away since).
+    pub async fn watch(self: Arc<Self>) {
+        if self.store.backend() == "sqlite" {
+            return;
+        }
+        let mut tick = tokio::time::interval(SILENT_AFTER / 2);
+        loop {
+            tick.tick().await;
+            match self.store.fail_interrupted_jobs(OffsetDateTime::now_utc() - SILENT_AFTER).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(jobs = n, "jobs whose instance stopped were marked failed"),
+                Err(e) => tracing::warn!(error = %e, "could not check for interrupted jobs"),
+            }
+        }
     }
 
     /// Starts a job for a campaign unless one is running there already.
@@ -145,13 +172,16 @@ impl Jobs {
                     (me.store.clone(), id.clone(), progress.state.clone(), progress.clone());
                 tokio::spawn(async move {
                     let mut last = (-1.0, String::new());
+                    let mut written = Instant::now();
                     let mut tick = tokio::time::interval(Duration::from_millis(500));
                     loop {
                         tick.tick().await;
                         let now = state.lock().map(|s| s.clone()).unwrap_or_default();
-                        if now != last && !p.cancelled() {
+                        // Written when it changed, and as a heartbeat when it did not.
+                        if (now != last || written.elapsed() >= HEARTBEAT) && !p.cancelled() {
                             let _ = store.update_job(&id, JobStatus::Running, now.0, &now.1).await;
                             last = now;
+                            written = Instant::now();
                         }
                     }
                 })

@@ -119,6 +119,7 @@ impl Application {
             tokio::spawn(search.clone().run()),
             tokio::spawn(tagging::rules::follow(store.clone(), search.clone())),
             tokio::spawn(tagging::suggestions::schedule(store.clone(), jobs.clone(), retrain_after)),
+            tokio::spawn(jobs.clone().watch()),
         ];
         let (s, c) = (store.clone(), clock.clone());
         background.push(tokio::spawn(async move {

@@ -1038,10 +1038,14 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn fail_interrupted_jobs(&self) -> Result<u64> {
+            async fn fail_interrupted_jobs(&self, silent_since: OffsetDateTime) -> Result<u64> {
                 let mut tx = self.begin().await?;
-                let done =
-                    sqlx::query(sql::FAIL_INTERRUPTED).bind(OffsetDateTime::now_utc()).execute(&mut *tx).await.map_err(map_err)?;
+                let done = sqlx::query(sql::FAIL_INTERRUPTED)
+                    .bind(OffsetDateTime::now_utc())
+                    .bind(silent_since)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(done.rows_affected())
             }

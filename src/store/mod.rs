@@ -220,8 +220,9 @@ pub trait Store: Send + Sync + 'static {
         expected: &serde_json::Value,
         result: &serde_json::Value,
     ) -> Result<bool>;
-    /// Jobs that were queued or running when the service stopped become failed; returns how many.
-    async fn fail_interrupted_jobs(&self) -> Result<u64>;
+    /// Queued or running jobs whose heartbeat (or start) is older than `silent_since` were
+    /// interrupted: they become failed; returns how many.
+    async fn fail_interrupted_jobs(&self, silent_since: time::OffsetDateTime) -> Result<u64>;
 
     /// The stories with these ids that still exist (for the indexer), in no particular order.
     async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>>;

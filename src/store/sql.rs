@@ -163,7 +163,7 @@ pub const JOB: &str = concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = 
 pub const JOBS: &str =
     concat!("SELECT ", job_columns!(), " FROM jobs WHERE campaign_id = $1 ORDER BY created_at DESC LIMIT $2");
 pub const UPDATE_JOB: &str = "UPDATE jobs SET status = $2, progress = $3, message = $4, \
-     started_at = COALESCE(started_at, $5) WHERE id = $1";
+     started_at = COALESCE(started_at, $5), heartbeat_at = $5 WHERE id = $1";
 pub const FINISH_JOB: &str =
     "UPDATE jobs SET status = $2, message = $3, result = $4, finished_at = $5, progress = 1 WHERE id = $1";
 /// Compare-and-swap: only if the result is still the one the change was made to (two
@@ -171,7 +171,8 @@ pub const FINISH_JOB: &str =
 pub const SAVE_JOB_RESULT: &str =
     "UPDATE jobs SET result = $2 WHERE id = $1 AND status = 'done' AND result = $3";
 pub const FAIL_INTERRUPTED: &str = "UPDATE jobs SET status = 'failed', finished_at = $1, \
-     message = 'De dienst is gestopt terwijl deze taak liep. Start hem opnieuw.' WHERE status IN ('queued', 'running')";
+     message = 'De dienst is gestopt terwijl deze taak liep. Start hem opnieuw.' \
+     WHERE status IN ('queued', 'running') AND COALESCE(heartbeat_at, started_at, created_at) < $2";
 
 pub const EVENTS_AFTER: &str = "SELECT seq, story_id, campaign_id, kind, created_at FROM story_events \
      WHERE seq > $1 ORDER BY seq LIMIT $2";

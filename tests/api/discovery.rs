@@ -208,7 +208,8 @@ on_both_backends!(running_job_refreshes_blocks_a_second_job_and_can_be_cancelled
 
 async fn job_running_when_the_service_stops_is_marked_failed_on_restart(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
-    let now = time::OffsetDateTime::now_utc();
+    // Its last heartbeat was two minutes ago: its instance stopped.
+    let now = time::OffsetDateTime::now_utc() - time::Duration::minutes(2);
     let job = Job {
         id: uuid::Uuid::new_v4().to_string(),
         campaign_id: Some(app.campaign.id.clone()),
@@ -224,6 +225,15 @@ async fn job_running_when_the_service_stops_is_marked_failed_on_restart(backend:
         finished_at: None,
     };
     app.store.create_job(&job).await.unwrap();
+    // A job another instance is running right now (on PostgreSQL several instances share the
+    // database; with SQLite only one process uses it, so that job too was interrupted).
+    let live = Job {
+        id: uuid::Uuid::new_v4().to_string(),
+        started_at: Some(time::OffsetDateTime::now_utc()),
+        ..job.clone()
+    };
+    app.store.create_job(&live).await.unwrap();
+    app.store.update_job(&live.id, JobStatus::Running, 0.5, "draden zoeken").await.unwrap();
     // A second start of the service on the same database.
     let config = luister::config::Config {
         data_dir: tempfile::tempdir().unwrap().keep(),
@@ -236,6 +246,13 @@ async fn job_running_when_the_service_stops_is_marked_failed_on_restart(backend:
     assert_eq!(after.status, JobStatus::Failed);
     assert!(after.message.contains("gestopt"), "{}", after.message);
     assert!(after.finished_at.is_some());
+    let other = restarted.store.job(&live.id).await.unwrap().status;
+    match backend {
+        Backend::Postgres => {
+            assert_eq!(other, JobStatus::Running, "another live instance's job is left alone")
+        }
+        Backend::Sqlite => assert_eq!(other, JobStatus::Failed),
+    }
 }
 on_both_backends!(job_running_when_the_service_stops_is_marked_failed_on_restart);
 

@@ -428,7 +428,11 @@ async fn store_keeps_themes_tags_samples_and_jobs(backend: Backend) {
     store.update_job(&job.id, JobStatus::Running, 0.123456789, "draden zoeken").await.unwrap();
     let read = store.job(&job.id).await.unwrap();
     assert_eq!((read.progress, read.message.as_str()), (0.123456789, "draden zoeken"));
-    assert_eq!(store.fail_interrupted_jobs().await.unwrap(), 1);
+    // Its heartbeat (just written) is not older than a minute ago: still alive.
+    let minute_ago = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    assert_eq!(store.fail_interrupted_jobs(minute_ago).await.unwrap(), 0);
+    let later = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+    assert_eq!(store.fail_interrupted_jobs(later).await.unwrap(), 1);
     assert_eq!(store.job(&job.id).await.unwrap().status, JobStatus::Failed);
     assert!(matches!(
         store.save_job_result(&job.id, &serde_json::json!({}), &serde_json::json!({})).await,
