@@ -93,14 +93,14 @@ impl Jobs {
     /// stopped count, and `watch` keeps checking while the service runs.
     pub async fn recover(&self) -> anyhow::Result<u64> {
         let now = OffsetDateTime::now_utc();
-        let silent_since = if self.store.backend() == "sqlite" { now } else { now - SILENT_AFTER };
+        let silent_since = if self.shares_database() { now - SILENT_AFTER } else { now };
         Ok(self.store.fail_interrupted_jobs(silent_since).await?)
     }
 
     /// Every so often marks jobs of stopped instances as failed (PostgreSQL: several instances
     /// share the jobs table, and the one that started a job may have gone away since).
     pub async fn watch(self: Arc<Self>) {
-        if self.store.backend() == "sqlite" {
+        if !self.shares_database() {
             return;
         }
         let mut tick = tokio::time::interval(SILENT_AFTER / 2);
@@ -112,6 +112,12 @@ impl Jobs {
                 Err(e) => tracing::warn!(error = %e, "could not check for interrupted jobs"),
             }
         }
+    }
+
+    /// Whether other instances may run jobs in the same database (PostgreSQL); a SQLite file
+    /// belongs to one process.
+    fn shares_database(&self) -> bool {
+        self.store.backend() != "sqlite"
     }
 
     /// Starts a job for a campaign unless one is running there already.

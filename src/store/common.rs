@@ -1006,7 +1006,7 @@ macro_rules! impl_store {
                     tx.commit().await.map_err(map_err)?;
                     return Ok(true);
                 }
-                let status: Option<String> = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
+                let status: Option<String> = sqlx::query_scalar(sql::JOB_STATUS)
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await

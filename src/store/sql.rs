@@ -166,6 +166,7 @@ pub const UPDATE_JOB: &str = "UPDATE jobs SET status = $2, progress = $3, messag
      started_at = COALESCE(started_at, $5), heartbeat_at = $5 WHERE id = $1";
 pub const FINISH_JOB: &str =
     "UPDATE jobs SET status = $2, message = $3, result = $4, finished_at = $5, progress = 1 WHERE id = $1";
+pub const JOB_STATUS: &str = "SELECT status FROM jobs WHERE id = $1";
 /// Compare-and-swap: only if the result is still the one the change was made to (two
 /// facilitators renaming threads of the same run at once must not undo each other).
 pub const SAVE_JOB_RESULT: &str =
