@@ -139,6 +139,7 @@ pub fn prepare(
     }
 
     if !errors.is_empty() {
+        errors.truncate(crate::domain::signifier::MAX_REPORTED);
         return Err(errors);
     }
     let (Some(text), Some(perspective)) = (text, perspective) else {

@@ -34,9 +34,9 @@ pub struct Config {
     /// Header a trusted reverse proxy puts the client address in (e.g. `X-Forwarded-For`;
     /// the last address in it is used). Without it the connection's peer address is used.
     pub trusted_proxy_header: Option<String>,
-    /// Login attempts per account per minute.
+    /// Failed logins per account and client address per minute (and wrong current passwords).
     pub login_per_account_per_minute: u32,
-    /// Login attempts per client address per minute.
+    /// Failed logins per client address per minute.
     pub login_per_client_per_minute: u32,
     /// Stories per client address per hour (a school class shares one address: keep it roomy).
     pub stories_per_client_per_hour: u32,
@@ -51,6 +51,19 @@ pub struct Config {
     pub disclosure_threshold: i64,
     /// Seconds without new coding in a campaign before its suggestions are retrained.
     pub retrain_after_seconds: u64,
+    /// Seconds within which a withdrawn or deleted story's text is gone from the data files.
+    pub purge_interval_seconds: u64,
+    /// Seconds a client has to send a request's headers, and how long an idle connection stays
+    /// open (slow or silent clients would otherwise tie up connections).
+    pub header_read_timeout_seconds: u64,
+    /// Open connections at most; more wait until one closes.
+    pub max_connections: usize,
+    /// Receipt look-ups and withdrawals per minute for the whole service.
+    pub receipt_lookups_per_minute: u32,
+    /// Receipt look-ups and withdrawals per client address per minute.
+    pub receipt_lookups_per_client_per_minute: u32,
+    /// Searches per account per minute (page and API together).
+    pub searches_per_account_per_minute: u32,
 }
 
 impl Default for Config {
@@ -76,6 +89,12 @@ impl Default for Config {
             retention_interval_minutes: 60,
             disclosure_threshold: 5,
             retrain_after_seconds: 30,
+            purge_interval_seconds: 300,
+            header_read_timeout_seconds: 10,
+            max_connections: 1024,
+            receipt_lookups_per_minute: 600,
+            receipt_lookups_per_client_per_minute: 10,
+            searches_per_account_per_minute: 120,
         }
     }
 }
@@ -145,6 +164,12 @@ impl fmt::Debug for Config {
             .field("retention_interval_minutes", &self.retention_interval_minutes)
             .field("disclosure_threshold", &self.disclosure_threshold)
             .field("retrain_after_seconds", &self.retrain_after_seconds)
+            .field("purge_interval_seconds", &self.purge_interval_seconds)
+            .field("header_read_timeout_seconds", &self.header_read_timeout_seconds)
+            .field("max_connections", &self.max_connections)
+            .field("receipt_lookups_per_minute", &self.receipt_lookups_per_minute)
+            .field("receipt_lookups_per_client_per_minute", &self.receipt_lookups_per_client_per_minute)
+            .field("searches_per_account_per_minute", &self.searches_per_account_per_minute)
             .finish()
     }
 }
@@ -207,10 +232,10 @@ pub struct ServeArgs {
     /// Header with the client address set by a trusted reverse proxy, e.g. X-Forwarded-For.
     #[arg(long, env = "LUISTER_TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<String>,
-    /// Login attempts per account per minute [default: 5].
+    /// Failed logins per account and client address per minute (and wrong current passwords) [default: 5].
     #[arg(long, env = "LUISTER_LOGIN_PER_ACCOUNT_PER_MINUTE")]
     pub login_per_account_per_minute: Option<u32>,
-    /// Login attempts per client address per minute [default: 20].
+    /// Failed logins per client address per minute [default: 20].
     #[arg(long, env = "LUISTER_LOGIN_PER_CLIENT_PER_MINUTE")]
     pub login_per_client_per_minute: Option<u32>,
     /// Stories per client address per hour [default: 120].
@@ -234,6 +259,24 @@ pub struct ServeArgs {
     /// Seconds without new coding before a campaign's suggestions are retrained [default: 30].
     #[arg(long, env = "LUISTER_RETRAIN_AFTER_SECONDS")]
     pub retrain_after_seconds: Option<u64>,
+    /// Withdrawn stories are purged from the data files within this many seconds [default: 300].
+    #[arg(long, env = "LUISTER_PURGE_INTERVAL_SECONDS")]
+    pub purge_interval_seconds: Option<u64>,
+    /// Seconds a client has to send a request's headers; also how long an idle connection stays open [default: 10].
+    #[arg(long, env = "LUISTER_HEADER_READ_TIMEOUT_SECONDS")]
+    pub header_read_timeout_seconds: Option<u64>,
+    /// Most open connections [default: 1024].
+    #[arg(long, env = "LUISTER_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Receipt look-ups and withdrawals per minute, all clients together [default: 600].
+    #[arg(long, env = "LUISTER_RECEIPT_LOOKUPS_PER_MINUTE")]
+    pub receipt_lookups_per_minute: Option<u32>,
+    /// Receipt look-ups and withdrawals per client address per minute [default: 10].
+    #[arg(long, env = "LUISTER_RECEIPT_LOOKUPS_PER_CLIENT_PER_MINUTE")]
+    pub receipt_lookups_per_client_per_minute: Option<u32>,
+    /// Searches per account per minute [default: 120].
+    #[arg(long, env = "LUISTER_SEARCHES_PER_ACCOUNT_PER_MINUTE")]
+    pub searches_per_account_per_minute: Option<u32>,
 }
 
 impl ServeArgs {
@@ -288,6 +331,24 @@ impl ServeArgs {
         }
         if let Some(v) = self.retrain_after_seconds {
             c.retrain_after_seconds = v;
+        }
+        if let Some(v) = self.purge_interval_seconds {
+            c.purge_interval_seconds = v;
+        }
+        if let Some(v) = self.header_read_timeout_seconds {
+            c.header_read_timeout_seconds = v;
+        }
+        if let Some(v) = self.max_connections {
+            c.max_connections = v;
+        }
+        if let Some(v) = self.receipt_lookups_per_minute {
+            c.receipt_lookups_per_minute = v;
+        }
+        if let Some(v) = self.receipt_lookups_per_client_per_minute {
+            c.receipt_lookups_per_client_per_minute = v;
+        }
+        if let Some(v) = self.searches_per_account_per_minute {
+            c.searches_per_account_per_minute = v;
         }
     }
 }

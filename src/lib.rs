@@ -36,6 +36,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     port: u16,
+    connections: ConnectionLimits,
     pub store: store::DynStore,
     pub search: search::SearchHandle,
     pub jobs: jobs::JobHandle,
@@ -88,7 +89,8 @@ impl Application {
         let limits = Arc::new(http::limits::RateLimits::new(&config));
         let interval = std::time::Duration::from_secs(config.retention_interval_minutes.max(1) * 60);
         let timeouts = config.session_timeouts();
-        let search = search::Engine::new(&config.data_dir, store.clone());
+        let purge_within = std::time::Duration::from_secs(config.purge_interval_seconds.max(1));
+        let search = search::Engine::new(&config.data_dir, store.clone(), purge_within);
         let jobs = jobs::Jobs::new(store.clone());
         let interrupted = jobs.recover().await?;
         if interrupted > 0 {
@@ -113,6 +115,10 @@ impl Application {
             search: search.clone(),
             jobs: jobs.clone(),
         };
+        let connections = ConnectionLimits {
+            max: state.config.max_connections.max(1),
+            header_read: std::time::Duration::from_secs(state.config.header_read_timeout_seconds.max(1)),
+        };
         let router = http::app(state);
         let mut background = vec![
             tokio::spawn(retention::run_forever(store.clone(), clock.clone(), interval)),
@@ -121,6 +127,16 @@ impl Application {
             tokio::spawn(tagging::suggestions::schedule(store.clone(), jobs.clone(), retrain_after)),
             tokio::spawn(jobs.clone().watch()),
         ];
+        let purger = store.clone();
+        background.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(purge_within / 2);
+            loop {
+                tick.tick().await;
+                if let Err(e) = purger.purge_deleted().await {
+                    tracing::warn!(error = %e, "purging deleted stories from the database files failed");
+                }
+            }
+        }));
         let (s, c) = (store.clone(), clock.clone());
         background.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -133,7 +149,7 @@ impl Application {
                 }
             }
         }));
-        Ok(Application { listener, router, port, store, search, jobs, background })
+        Ok(Application { listener, router, port, connections, store, search, jobs, background })
     }
 
     pub fn port(&self) -> u16 {
@@ -141,16 +157,73 @@ impl Application {
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests before returning.
+    ///
+    /// A hand-made accept loop over hyper rather than `axum::serve`, which has neither a limit on
+    /// open connections nor a deadline for a request's headers: 200 clients trickling a byte now
+    /// and then could hold the service. Here at most `max_connections` are open (the next one
+    /// waits in the kernel's backlog), and a connection that has not sent its headers within the
+    /// deadline, or sits idle between requests that long, is closed.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use tower::ServiceExt;
+        let limit = Arc::new(tokio::sync::Semaphore::new(self.connections.max));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        builder.http1().timer(TokioTimer::new()).header_read_timeout(self.connections.header_read);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(self.connections.header_read)
+            .keep_alive_timeout(self.connections.header_read);
+        let shutdown = shutdown_signal();
+        tokio::pin!(shutdown);
+        loop {
+            let permit = tokio::select! {
+                p = limit.clone().acquire_owned() => p?,
+                _ = &mut shutdown => break,
+            };
+            let (stream, remote) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "accepting a connection failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut shutdown => break,
+            };
+            let router = self.router.clone();
+            let service =
+                hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+                    router.clone().oneshot(req.map(axum::body::Body::new))
+                });
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+            let conn = graceful.watch(conn);
+            tokio::spawn(async move {
+                let _ = conn.await;
+                drop(permit);
+            });
+        }
+        drop(self.listener);
+        // In-flight requests get the same 30 s the request timeout gives them.
+        if tokio::time::timeout(std::time::Duration::from_secs(35), graceful.shutdown()).await.is_err() {
+            tracing::warn!("connections still open after 35 s; stopping anyway");
+        }
         for job in self.background {
             job.abort();
         }
-        result?;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// How many connections may be open, and how long a client has to send its headers.
+struct ConnectionLimits {
+    max: usize,
+    header_read: std::time::Duration,
 }
 
 async fn shutdown_signal() {

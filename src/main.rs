@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Start the web service.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Create, update, list or export campaigns.
@@ -383,7 +383,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { since, action, limit, json } => audit(&config, since, action, limit, json).await,
         Command::Reindex => {
             let store = open(&config).await?;
-            let engine = luister::search::Engine::new(&config.data_dir, store);
+            let engine = luister::search::Engine::new(
+                &config.data_dir,
+                store,
+                std::time::Duration::from_secs(config.purge_interval_seconds.max(1)),
+            );
             let bar = progress(0, "indexing");
             let started = std::time::Instant::now();
             let (live, payload) = engine

@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod language;
 pub mod safeguarding;
 pub mod scrub;
+pub mod stats;
 pub mod suggest;
 pub mod suppression;
 pub mod text;

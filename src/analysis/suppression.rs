@@ -4,14 +4,14 @@
 //! it is shown as the range that the visible cells already imply, so a hidden cell can never
 //! be recomputed as "total minus the others".
 //!
-//! A count of 0 is shown as it is: an empty cell points at nobody, and hiding it would turn
-//! every new campaign's overview into a wall of "fewer than 5".
+//! A count of 0 is hidden too: were it shown exactly, every "fewer than N" beside it would say
+//! "at least one", which is already a disclosure about a small group.
 
 /// One count as it may be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
     Exact(i64),
-    /// Between 1 and the threshold minus one.
+    /// Between 0 and the threshold minus one.
     Hidden,
 }
 
@@ -31,9 +31,9 @@ pub struct Row {
     pub total: Total,
 }
 
-/// Suppresses counts `0 < n < threshold`; a threshold of 1 or less hides nothing.
+/// Suppresses counts `n < threshold` (0 included); a threshold of 1 or less hides nothing.
 pub fn suppress(counts: &[i64], threshold: i64) -> Row {
-    let hidden = |n: i64| n > 0 && n < threshold;
+    let hidden = |n: i64| threshold > 1 && n < threshold;
     let cells: Vec<Cell> =
         counts.iter().map(|&n| if hidden(n) { Cell::Hidden } else { Cell::Exact(n) }).collect();
     let visible: i64 = counts.iter().filter(|&&n| !hidden(n)).sum();
@@ -41,7 +41,7 @@ pub fn suppress(counts: &[i64], threshold: i64) -> Row {
     let total = if n_hidden == 0 {
         Total::Exact(visible)
     } else {
-        Total::Between(visible + n_hidden, visible + n_hidden * (threshold - 1))
+        Total::Between(visible, visible + n_hidden * (threshold - 1))
     };
     Row { cells, total }
 }
@@ -58,29 +58,27 @@ mod tests {
 
     #[test]
     fn the_total_is_exact_only_when_nothing_is_hidden() {
-        assert_eq!(suppress(&[12, 7, 5, 0], 5).total, Total::Exact(24));
-        assert_ne!(suppress(&[12, 3, 5, 0], 5).total, Total::Exact(20));
+        assert_eq!(suppress(&[12, 7, 5, 9], 5).total, Total::Exact(33));
+        assert_ne!(suppress(&[12, 3, 5, 9], 5).total, Total::Exact(29));
     }
 
     #[test]
     fn a_hidden_cell_cannot_be_recomputed_from_the_total() {
-        // One hidden cell: whatever its true value (1..4), the shown total is the same.
-        let shown: Vec<Row> = (1..5).map(|n| suppress(&[20, n, 9, 0], 5)).collect();
+        // One hidden cell: whatever its true value (0..4), the shown row is the same.
+        let shown: Vec<Row> = (0..5).map(|n| suppress(&[20, n, 9, 7], 5)).collect();
         assert!(shown.windows(2).all(|w| w[0] == w[1]), "{shown:?}");
-        assert_eq!(shown[0].total, Total::Between(30, 33));
+        assert_eq!(shown[0].total, Total::Between(36, 40));
     }
 
     #[test]
-    fn zero_is_shown_because_it_points_at_nobody() {
-        assert_eq!(
-            suppress(&[0, 0, 0, 0], 5),
-            Row { cells: vec![Cell::Exact(0); 4], total: Total::Exact(0) }
-        );
+    fn zero_is_hidden_like_one_so_a_hidden_cell_never_means_at_least_one() {
+        assert_eq!(suppress(&[0, 12], 5), suppress(&[3, 12], 5));
+        assert_eq!(suppress(&[0, 0], 5).total, Total::Between(0, 8));
     }
 
     #[test]
     fn a_threshold_of_one_hides_nothing() {
         assert_eq!(suppress(&[1, 2], 1).total, Total::Exact(3));
-        assert_eq!(suppress(&[1, 2], 0).cells, [Cell::Exact(1), Cell::Exact(2)]);
+        assert_eq!(suppress(&[0, 2], 0).cells, [Cell::Exact(0), Cell::Exact(2)]);
     }
 }

@@ -40,8 +40,48 @@ pub fn dummy_hash() -> &'static str {
     &DUMMY
 }
 
+/// Words zxcvbn should know besides its own English lists: our weak-word list and the names of
+/// every municipality and youth-care region ("Amsterdam2025!").
+fn known_words() -> &'static [String] {
+    static WORDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut words: Vec<String> = include_str!("weak_words.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        let places = crate::domain::region::municipalities().iter().chain(crate::domain::region::regions());
+        for place in places {
+            let name = place.name.to_lowercase();
+            // "Súdwest-Fryslân", "Bergen (NH.)": the whole name and each of its words.
+            words.extend(
+                name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_string),
+            );
+            words.push(name.chars().filter(|c| c.is_alphanumeric()).collect());
+        }
+        words.sort();
+        words.dedup();
+        words
+    });
+    &WORDS
+}
+
+/// Whether the letters of the password are a single known word ("Welkom2024!!",
+/// "Feyenoord1908!"): zxcvbn scores the digits and symbols around it as random, which puts such
+/// passwords just over its threshold although they are among the first anyone tries.
+fn is_one_word_dressed_up(password: &str, inputs: &[&str]) -> bool {
+    let letters: String =
+        password.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    if letters.is_empty() || letters.chars().count() == password.chars().count() {
+        return false;
+    }
+    let estimate = zxcvbn::zxcvbn(&letters, inputs);
+    matches!(estimate.sequence(), [one] if matches!(one.pattern, zxcvbn::matching::patterns::MatchPattern::Dictionary(_)))
+}
+
 /// Checks the password policy: length, and not guessable (zxcvbn score ≥ 3, taking the user's
-/// own e-mail and name into account). Returns a message that says how to do better.
+/// own e-mail and name, Dutch words and place names into account). Returns a message that says
+/// how to do better.
 pub fn check_policy(password: &str, user_inputs: &[&str]) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_CHARS {
@@ -52,7 +92,15 @@ pub fn check_policy(password: &str, user_inputs: &[&str]) -> Result<(), String> 
     if len > MAX_CHARS {
         return Err(format!("Het wachtwoord is te lang. Gebruik hooguit {MAX_CHARS} tekens."));
     }
-    let estimate = zxcvbn::zxcvbn(password, user_inputs);
+    let mut inputs: Vec<&str> = user_inputs.to_vec();
+    inputs.extend(known_words().iter().map(String::as_str));
+    if is_one_word_dressed_up(password, &inputs) {
+        return Err(
+            "Dit wachtwoord is te makkelijk te raden: het is één gewoon woord met cijfers of tekens eromheen, en zulke wachtwoorden worden als eerste geprobeerd. Kies liever een paar losse woorden die niet bij elkaar horen."
+                .into(),
+        );
+    }
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
     if (estimate.score() as u8) < 3 {
         let hint = estimate
             .feedback()
@@ -87,9 +135,24 @@ mod tests {
         // Only lowercase letters and spaces, but long and unusual: fine.
         assert!(check_policy("fiets lantaarn wolkje trompet", &[]).is_ok());
         assert!(check_policy(&"a".repeat(2000), &[]).unwrap_err().contains("te lang"));
+        assert!(check_policy("correct paard batterij nietje", &[]).is_ok());
         let long_ok = "mijn oma bakte elke zondag appeltaart met rozijnen en kaneel, \
                        en opa las ondertussen hardop de krant voor aan de kanarie in de keuken";
         assert!(long_ok.chars().count() >= 128);
         assert!(check_policy(long_ok, &[]).is_ok());
+    }
+
+    #[test]
+    fn dutch_words_place_names_and_our_own_words_with_a_year_are_refused() {
+        for weak in [
+            "Welkom2024!!",
+            "Luister2024!",
+            "Stuurgroep2025",
+            "Feyenoord1908!",
+            "Amsterdam2025!",
+            "Wachtwoord123!",
+        ] {
+            assert!(check_policy(weak, &[]).is_err(), "{weak} was accepted");
+        }
     }
 }

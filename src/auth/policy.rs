@@ -20,6 +20,9 @@ pub enum Permission<'a> {
     ViewAudit,
     /// Aggregates for the steering group (no story text).
     ViewOverview,
+    /// Free-text search with free filters over the stories of one's campaigns. Not for the
+    /// steering role: two free counts can be subtracted to expose a hidden small group.
+    SearchStories,
     /// Change one's own password.
     ManageOwnAccount,
 }
@@ -58,7 +61,7 @@ impl Viewer {
         };
         match p {
             ManageOwnAccount | ViewOverview => Ok(()),
-            UseWorkspace | CreateCampaign => match role {
+            UseWorkspace | CreateCampaign | SearchStories => match role {
                 Role::Admin | Role::Facilitator => Ok(()),
                 Role::Steering => Err(Denied::Forbidden),
             },
@@ -112,6 +115,7 @@ mod tests {
         let s = viewer(Role::Steering, &["a"]);
         assert_eq!(s.require(Permission::ReadStories("a")), Err(Denied::Forbidden));
         assert_eq!(s.require(Permission::UseWorkspace), Err(Denied::Forbidden));
+        assert_eq!(s.require(Permission::SearchStories), Err(Denied::Forbidden));
         assert!(s.may(Permission::ViewOverview));
         let a = viewer(Role::Admin, &[]);
         for p in [

@@ -27,22 +27,46 @@ impl FieldError {
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     TextMissing,
-    TextTooShort { min: usize, len: usize },
-    TextTooLong { max: usize, len: usize },
-    TitleTooLong { max: usize, len: usize },
+    TextTooShort {
+        min: usize,
+        len: usize,
+    },
+    TextTooLong {
+        max: usize,
+        len: usize,
+    },
+    TitleTooLong {
+        max: usize,
+        len: usize,
+    },
     ChooseOne,
     OnlyOne,
-    UnknownOption { value: String },
+    UnknownOption {
+        value: String,
+    },
     ConsentMissing,
     TriadMissing,
     TriadInvalid,
     DyadMissing,
     DyadInvalid,
-    NotANumber { value: String },
+    NotANumber {
+        value: String,
+    },
     RequiredNotSkippable,
-    UnknownSignifier { id: String },
-    RetiredSignifier { id: String },
-    WrongShape { expected: &'static str },
+    UnknownSignifier {
+        id: String,
+    },
+    RetiredSignifier {
+        id: String,
+    },
+    WrongShape {
+        expected: &'static str,
+    },
+    /// More answers than any form has questions (a flood, not a mistake).
+    TooManyAnswers {
+        max: usize,
+        got: usize,
+    },
 }
 
 impl Problem {
@@ -65,6 +89,7 @@ impl Problem {
             Problem::UnknownSignifier { .. } => "unknown_signifier",
             Problem::RetiredSignifier { .. } => "retired_signifier",
             Problem::WrongShape { .. } => "wrong_shape",
+            Problem::TooManyAnswers { .. } => "too_many_answers",
         }
     }
 
@@ -130,6 +155,12 @@ impl Problem {
             ),
             (Lang::En, RetiredSignifier { id }) => format!(
                 "The question '{id}' is no longer part of this form. Remove this answer."
+            ),
+            (Lang::Nl, TooManyAnswers { max, got }) => format!(
+                "Er zijn {got} antwoorden gestuurd; dit formulier neemt er hooguit {max}. Stuur alleen antwoorden op vragen uit het formulier."
+            ),
+            (Lang::En, TooManyAnswers { max, got }) => format!(
+                "{got} answers were sent; this form takes at most {max}. Send only answers to questions of the form."
             ),
             (Lang::Nl, WrongShape { expected }) => format!(
                 "Dit antwoord heeft niet de goede vorm. Verwacht: {expected}."

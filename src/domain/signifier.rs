@@ -207,12 +207,23 @@ impl Signifier {
 
 /// Validates all answers against the active signifiers of a form. Every problem is reported,
 /// not just the first, so the teller can fix them all at once.
+/// Most answer keys a submission may carry: every form question once, and room for mistakes.
+pub const MAX_ANSWERS: usize = 200;
+/// Most problems reported for one submission: enough to fix a form, never megabytes.
+pub const MAX_REPORTED: usize = 25;
+
 pub fn validate_answers(
     signifiers: &[Signifier],
     raw: &BTreeMap<String, Value>,
 ) -> Result<Answers, Vec<FieldError>> {
     let mut answers = Answers::new();
     let mut errors = Vec::new();
+    if raw.len() > MAX_ANSWERS {
+        return Err(vec![FieldError::new(
+            "answers",
+            Problem::TooManyAnswers { max: MAX_ANSWERS, got: raw.len() },
+        )]);
+    }
     for (id, _) in raw.iter() {
         match signifiers.iter().find(|s| &s.id == id) {
             None => errors
@@ -232,6 +243,7 @@ pub fn validate_answers(
             Err(e) => errors.push(e),
         }
     }
+    errors.truncate(MAX_REPORTED);
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }
 

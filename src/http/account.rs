@@ -84,7 +84,28 @@ async fn change_password(
         .user_by_email(&signed.0.user.email)
         .await
         .map_err(|e| super::error::Error::from(e).html(Lang::Nl).into_response())?;
+    // Someone who finds an unattended signed-in browser must not be able to guess the
+    // password here at full speed.
+    let key = signed.0.user.id.clone();
+    if let Err(wait) = state.limits.password_check.blocked(&key) {
+        let mut resp = render(
+            StatusCode::TOO_MANY_REQUESTS,
+            true,
+            &view(
+                &state,
+                &signed,
+                &csrf,
+                Some(format!(
+                    "Te vaak een verkeerd huidig wachtwoord. Probeer het over {wait} seconden opnieuw."
+                )),
+            )
+            .await,
+        );
+        resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+        return Ok(resp);
+    }
     let error = if !accounts::verify_password(form.current.clone(), hash).await {
+        state.limits.password_check.record(key);
         Some(fail("Je huidige wachtwoord klopt niet."))
     } else if form.new != form.repeat {
         Some(fail("De twee nieuwe wachtwoorden zijn niet hetzelfde. Typ ze nog eens."))

@@ -27,6 +27,8 @@ pub fn routes() -> Routes {
         .post("/api/v1/campaigns/{slug}/stories", submit_story)
         .get("/api/v1/receipts/{code}", read_receipt)
         .delete("/api/v1/receipts/{code}", withdraw_receipt)
+        .post("/api/v1/receipts/lookup", read_receipt_posted)
+        .post("/api/v1/receipts/withdraw", withdraw_receipt_posted)
 }
 
 /// Messages in English unless the client prefers Dutch.
@@ -128,7 +130,7 @@ async fn submit_story(
     body: std::result::Result<Json<StoryRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response> {
     let lang = lang_of(&headers);
-    let Json(req) = body.map_err(|e| Error::new(ErrorKind::BadRequest(e.body_text())).json())?;
+    let Json(req) = body.json()?;
     let campaign = published(&state, &slug).await?;
     if campaign.availability(OffsetDateTime::now_utc().date()) != Availability::Open {
         return Err(Error::new(ErrorKind::Conflict("campaign is not open for stories".into())).json());
@@ -196,7 +198,14 @@ struct StoryResponse {
     created_at: OffsetDateTime,
 }
 
-async fn by_code(state: &AppState, code: &str) -> Result<Story> {
+/// A receipt code in a request body, so that it need not sit in URLs and proxy logs.
+#[derive(Deserialize)]
+struct CodeBody {
+    code: String,
+}
+
+async fn by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<Story> {
+    state.limits.receipt(&ip).map_err(|wait| Error::new(ErrorKind::TooManyRequests(wait)).json())?;
     let code = ReceiptCode::parse(code).map_err(|_| {
         Error::new(ErrorKind::BadRequest(
             "A receipt code has 20 letters, like ABCD-EFGH-JKMN-PQRS-TUVW.".into(),
@@ -206,8 +215,24 @@ async fn by_code(state: &AppState, code: &str) -> Result<Story> {
     state.store.story_by_receipt(&code.hash()).await.json()
 }
 
-async fn read_receipt(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response> {
-    let story = by_code(&state, &code).await?;
+async fn read_receipt(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Path(code): Path<String>,
+) -> Result<Response> {
+    receipt_response(&state, ip, &code).await
+}
+
+async fn read_receipt_posted(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<CodeBody>,
+) -> Result<Response> {
+    receipt_response(&state, ip, &body.code).await
+}
+
+async fn receipt_response(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<Response> {
+    let story = by_code(state, ip, code).await?;
     let campaign = state.store.campaign(&story.campaign_id).await.json()?;
     let body = StoryResponse {
         id: story.id,
@@ -228,8 +253,24 @@ async fn read_receipt(State(state): State<AppState>, Path(code): Path<String>) -
     Ok(resp)
 }
 
-async fn withdraw_receipt(State(state): State<AppState>, Path(code): Path<String>) -> Result<StatusCode> {
-    let story = by_code(&state, &code).await?;
+async fn withdraw_receipt(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Path(code): Path<String>,
+) -> Result<StatusCode> {
+    withdraw_by_code(&state, ip, &code).await
+}
+
+async fn withdraw_receipt_posted(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<CodeBody>,
+) -> Result<StatusCode> {
+    withdraw_by_code(&state, ip, &body.code).await
+}
+
+async fn withdraw_by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<StatusCode> {
+    let story = by_code(state, ip, code).await?;
     let audit = AuditEntry::new(Actor::anonymous(), AuditAction::StoryWithdrawn);
     state.store.delete_story(&story.id, &audit).await.json()?;
     tracing::info!(story_id = %story.id, "story withdrawn by its teller via api");

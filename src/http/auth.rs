@@ -5,7 +5,7 @@
 use super::AppState;
 use super::cookies;
 use super::csrf::CsrfToken;
-use super::limits::{self, ClientAddr};
+use super::limits::ClientAddr;
 use super::routes::Routes;
 use super::views::{LoginPage, Page, render};
 use crate::auth::accounts;
@@ -154,9 +154,19 @@ pub struct LoginQuery {
     bye: Option<String>,
 }
 
-/// Only paths on this site: never an open redirect.
+/// Longest e-mail address (RFC 5321).
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// Only paths on this site: never an open redirect. Browsers drop tabs and newlines from a
+/// `Location` and read `\` as `/`, so `/\t/evil.example` would leave the site: a path must be
+/// plain printable ASCII without backslashes, must not start with `//`, and must parse as a
+/// path and query.
 fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\")).map(str::to_string)
+    let n = next?;
+    let plain = n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    let local = n.starts_with('/') && !n.starts_with("//");
+    let parses = axum::http::uri::PathAndQuery::try_from(n).is_ok_and(|pq| pq.as_str() == n);
+    (plain && local && parses && n.len() <= 2_000).then(|| n.to_string())
 }
 
 fn login_view(
@@ -220,12 +230,10 @@ async fn login(
     headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let email = form.email.trim().to_lowercase();
+    // An e-mail address is at most 254 characters; anything longer is not one of ours.
+    let email: String = form.email.trim().to_lowercase().chars().take(MAX_EMAIL_CHARS + 1).collect();
     let next = safe_next(form.next.as_deref());
-    if let Err(wait) = limits::check(&state.limits.login_client, &ip) {
-        return too_many(wait);
-    }
-    if let Err(wait) = limits::check(&state.limits.login_account, &email) {
+    if let Err(wait) = state.limits.login.allow(&email, ip) {
         return too_many(wait);
     }
     let found = match state.store.user_by_email(&email).await {
@@ -244,9 +252,17 @@ async fn login(
             false
         }
     };
-    let Some((user, _)) = found.filter(|_| verified) else {
-        let entry = AuditEntry::new(Actor::anonymous(), AuditAction::LoginFailed).target(email.clone());
-        let _ = state.store.audit(&entry).await;
+    let Some((user, _)) = found.clone().filter(|_| verified) else {
+        state.limits.login.failed(&email, ip);
+        // Never what was typed: it can be a password typed into the wrong field, or megabytes.
+        let target = match &found {
+            Some((user, _)) => format!("user:{}", user.id),
+            None => "unknown account".to_string(),
+        };
+        let entry = AuditEntry::new(Actor::anonymous(), AuditAction::LoginFailed).target(target);
+        if let Err(e) = state.store.audit(&entry).await {
+            return super::error::Error::from(e).html(Lang::Nl).into_response();
+        }
         let error = "Dit e-mailadres en wachtwoord horen niet bij elkaar, of het account is uitgeschakeld. Controleer ze en probeer het opnieuw.";
         return render(
             StatusCode::UNAUTHORIZED,
@@ -258,14 +274,18 @@ async fn login(
     if let Some(old) = cookies::get(&headers, &cookies::session_name(&state.config)) {
         let _ = state.store.delete_session(&token_hash(&old)).await;
     }
+    state.limits.login.succeeded(&email, ip);
     let token = new_token();
     if let Err(e) = state.store.create_session(&token_hash(&token), &user.id, state.clock.now()).await {
         return super::error::Error::from(e).html(Lang::Nl).into_response();
     }
-    let _ = state
+    if let Err(e) = state
         .store
         .audit(&AuditEntry::new(Actor::user(&user.id, &user.email), AuditAction::LoginSucceeded))
-        .await;
+        .await
+    {
+        return super::error::Error::from(e).html(Lang::Nl).into_response();
+    }
     tracing::info!(user_id = %user.id, "signed in");
     let home = match user.role {
         Role::Steering => "/overview",
@@ -273,6 +293,8 @@ async fn login(
     };
     let mut resp = Redirect::to(&next.unwrap_or_else(|| home.into())).into_response();
     cookies::set(&mut resp, &state.config, &cookies::session_name(&state.config), &token, "Lax");
+    // A new CSRF token too: one planted in this browser before login is worth nothing after it.
+    cookies::set(&mut resp, &state.config, &cookies::csrf_name(&state.config), &new_token(), "Strict");
     resp
 }
 
@@ -309,6 +331,12 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
+        for bad in
+            ["/\t/evil.example/", "/\n/evil.example", "/\r//evil.example", "/ /evil", "/a\\b", "/\u{0}x"]
+        {
+            assert_eq!(safe_next(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(Some("/sets/abc?x=%2F%2Fevil")).as_deref(), Some("/sets/abc?x=%2F%2Fevil"));
     }
 
     #[test]

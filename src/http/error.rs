@@ -16,6 +16,10 @@ pub enum ErrorKind {
     BadRequest(String),
     Unprocessable(Vec<FieldError>),
     Conflict(String),
+    /// The request body is larger than the service accepts.
+    TooLarge,
+    /// Too many requests; try again after this many seconds.
+    TooManyRequests(u64),
     Internal(anyhow::Error),
 }
 
@@ -62,6 +66,8 @@ impl Error {
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
             ErrorKind::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::Conflict(_) => StatusCode::CONFLICT,
+            ErrorKind::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,6 +85,16 @@ impl<T, E: Into<Error>> ResultExt<T> for std::result::Result<T, E> {
     }
     fn json(self) -> Result<T> {
         self.map_err(|e| e.into().json())
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for Error {
+    fn from(e: axum::extract::rejection::JsonRejection) -> Error {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::new(ErrorKind::TooLarge)
+        } else {
+            Error::new(ErrorKind::BadRequest(e.body_text()))
+        }
     }
 }
 
@@ -105,6 +121,16 @@ impl IntoResponse for Error {
         if let ErrorKind::Internal(e) = &self.kind {
             tracing::error!(error = ?e, "request failed");
         }
+        let mut resp = self.body(status);
+        if let ErrorKind::TooManyRequests(wait) = self.kind {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+        }
+        resp
+    }
+}
+
+impl Error {
+    fn body(&self, status: StatusCode) -> Response {
         match self.render {
             Render::Json(lang) => {
                 let body = match &self.kind {
@@ -123,6 +149,14 @@ impl IntoResponse for Error {
                             "message": e.message(lang),
                         })).collect::<Vec<_>>(),
                     }),
+                    ErrorKind::TooLarge => json!({
+                        "code": "too_large",
+                        "message": "The request body is too large. Send a shorter story.",
+                    }),
+                    ErrorKind::TooManyRequests(wait) => json!({
+                        "code": "too_many_requests",
+                        "message": format!("Too many requests; try again in {wait} seconds."),
+                    }),
                     ErrorKind::Internal(_) => json!({
                         "code": "internal",
                         "message": "Something went wrong on our side. Please try again later.",
@@ -136,6 +170,8 @@ impl IntoResponse for Error {
                     ErrorKind::NotFound => (t.not_found_title, t.not_found_text.to_string()),
                     ErrorKind::Internal(_) => (t.error_title, t.error_text.to_string()),
                     ErrorKind::BadRequest(m) | ErrorKind::Conflict(m) => (t.error_title, m.clone()),
+                    ErrorKind::TooManyRequests(wait) => (t.wait_title, t.wait_text(*wait)),
+                    ErrorKind::TooLarge => (t.too_large_title, t.too_large_text.to_string()),
                     ErrorKind::Unprocessable(errors) => {
                         (t.errors_title, errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(" "))
                     }

@@ -160,7 +160,8 @@ async fn load_open(state: &AppState, slug: &str, lang: Lang) -> Result<Campaign,
     let today = OffsetDateTime::now_utc().date();
     let (heading, text) = match campaign.availability(today) {
         Availability::Open => return Ok(campaign),
-        Availability::Draft => (t.draft_title, t.draft_text.to_string()),
+        // A draft does not exist for the public yet: not even its title is shown.
+        Availability::Draft => return Err(Error::not_found().html(lang).into_response()),
         Availability::Closed => (t.closed_title, t.closed_text.to_string()),
         Availability::NotYetOpen(date) => (t.not_yet_title, format!("{} {date}.", t.not_yet_text)),
     };

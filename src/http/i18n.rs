@@ -78,8 +78,6 @@ pub struct Ui {
 
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
-    pub draft_title: &'static str,
-    pub draft_text: &'static str,
     pub closed_title: &'static str,
     pub closed_text: &'static str,
     pub not_yet_title: &'static str,
@@ -88,6 +86,7 @@ pub struct Ui {
     pub error_text: &'static str,
     pub too_large_title: &'static str,
     pub too_large_text: &'static str,
+    pub wait_title: &'static str,
     pub back_home: &'static str,
 }
 
@@ -166,8 +165,6 @@ pub static NL: Ui = Ui {
 
     not_found_title: "Deze pagina bestaat niet",
     not_found_text: "Misschien is de link niet goed overgenomen. Kijk of het adres klopt.",
-    draft_title: "Deze vragenlijst is nog niet open",
-    draft_text: "De makers zijn er nog mee bezig. Probeer het later nog eens.",
     closed_title: "Deze vragenlijst is gesloten",
     closed_text: "Je kunt hier geen verhalen meer sturen. Dank je wel dat je wilde meedoen!",
     not_yet_title: "Deze vragenlijst is nog niet open",
@@ -176,6 +173,7 @@ pub static NL: Ui = Ui {
     error_text: "Het lag niet aan jou. Probeer het over een paar minuten nog eens. Kreeg je al een bewijscode? Dan is je verhaal veilig bewaard.",
     too_large_title: "Dat was te veel tekst in één keer",
     too_large_text: "Ga terug, maak je verhaal korter en probeer het nog eens.",
+    wait_title: "Even wachten",
     back_home: "Naar de startpagina",
 };
 
@@ -254,8 +252,6 @@ pub static EN: Ui = Ui {
 
     not_found_title: "This page does not exist",
     not_found_text: "Maybe the link was not copied correctly. Check the address.",
-    draft_title: "This questionnaire is not open yet",
-    draft_text: "Its makers are still working on it. Please try again later.",
     closed_title: "This questionnaire is closed",
     closed_text: "You can no longer send stories here. Thank you for wanting to take part!",
     not_yet_title: "This questionnaire is not open yet",
@@ -264,6 +260,7 @@ pub static EN: Ui = Ui {
     error_text: "It was not your fault. Please try again in a few minutes. Did you already get a receipt code? Then your story is safely stored.",
     too_large_title: "That was too much text at once",
     too_large_text: "Go back, make your story shorter and try again.",
+    wait_title: "Please wait a moment",
     back_home: "To the home page",
 };
 
@@ -288,6 +285,17 @@ impl Ui {
             ("nl", n) => format!("We hebben {n} persoonlijke gegevens vervangen."),
             (_, 1) => "We replaced 1 personal detail.".into(),
             (_, n) => format!("We replaced {n} personal details."),
+        }
+    }
+
+    pub fn wait_text(&self, seconds: u64) -> String {
+        match self.lang {
+            "nl" => format!(
+                "Er kwamen in korte tijd te veel verzoeken van jouw kant. Probeer het over {seconds} seconden opnieuw."
+            ),
+            _ => format!(
+                "Too many requests came from you in a short time. Please try again in {seconds} seconds."
+            ),
         }
     }
 

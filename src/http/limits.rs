@@ -1,20 +1,31 @@
-//! Abuse protection: rate limits on login and story submission, keyed by account or client
-//! address. Addresses live only in memory, in these limiters, and are never stored or logged.
+//! Abuse protection: rate limits on login, story submission, receipt look-ups and search, keyed
+//! by account or client address. Addresses live only in memory, in these limiters, and are never
+//! stored or logged.
 
 use super::AppState;
 use crate::config::Config;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 pub struct RateLimits {
-    pub login_account: DefaultKeyedRateLimiter<String>,
-    pub login_client: DefaultKeyedRateLimiter<IpAddr>,
+    /// Failed logins, per client, per account and per account-and-client (see `LoginThrottle`).
+    pub login: LoginThrottle,
     pub story_client: DefaultKeyedRateLimiter<IpAddr>,
+    /// Receipt look-ups and withdrawals per client address, and for the whole service: a code
+    /// has about 90 bits, but nobody should be able to try them at full speed.
+    pub receipt_client: DefaultKeyedRateLimiter<IpAddr>,
+    pub receipt_all: DefaultDirectRateLimiter,
+    /// Searches per account (a search can cost a lot of CPU).
+    pub search_account: DefaultKeyedRateLimiter<String>,
+    /// Wrong current passwords when changing one's password, per account.
+    pub password_check: FailureLog<String>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -28,17 +39,152 @@ impl RateLimits {
             .unwrap_or_else(|| Quota::per_hour(nz(c.stories_per_client_per_hour)))
             .allow_burst(nz(c.story_burst));
         RateLimits {
-            login_account: RateLimiter::keyed(per_minute(c.login_per_account_per_minute)),
-            login_client: RateLimiter::keyed(per_minute(c.login_per_client_per_minute)),
+            login: LoginThrottle::new(c.login_per_account_per_minute, c.login_per_client_per_minute),
             story_client: RateLimiter::keyed(stories),
+            receipt_client: RateLimiter::keyed(per_minute(c.receipt_lookups_per_client_per_minute)),
+            receipt_all: RateLimiter::direct(per_minute(c.receipt_lookups_per_minute)),
+            search_account: RateLimiter::keyed(per_minute(c.searches_per_account_per_minute)),
+            password_check: FailureLog::new(c.login_per_account_per_minute, Duration::from_secs(60)),
         }
     }
 
     /// Forgets keys that are back to full capacity, so memory stays bounded.
     pub fn shrink(&self) {
-        self.login_account.retain_recent();
-        self.login_client.retain_recent();
+        self.login.shrink();
         self.story_client.retain_recent();
+        self.receipt_client.retain_recent();
+        self.search_account.retain_recent();
+        self.password_check.shrink();
+    }
+
+    /// One receipt look-up or withdrawal: first the client's budget, then the service's.
+    pub fn receipt(&self, client: &IpAddr) -> Result<(), u64> {
+        check(&self.receipt_client, client)?;
+        self.receipt_all
+            .check()
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
+    }
+}
+
+/// Recent failures per key within a sliding window. Hand-written because governor's limiters
+/// can only be asked by taking from them: here only failures count, and a key is asked whether
+/// it is blocked without using anything up.
+pub struct FailureLog<K> {
+    max: usize,
+    window: Duration,
+    seen: Mutex<HashMap<K, VecDeque<Instant>>>,
+}
+
+/// Most keys a failure log keeps; beyond it the oldest activity is forgotten first.
+const MAX_KEYS: usize = 100_000;
+
+impl<K: std::hash::Hash + Eq + Clone> FailureLog<K> {
+    pub fn new(max: u32, window: Duration) -> FailureLog<K> {
+        FailureLog { max: max.max(1) as usize, window, seen: Mutex::new(HashMap::new()) }
+    }
+
+    fn recent(&self, key: &K, now: Instant) -> usize {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.get(key).map_or(0, |q| q.iter().filter(|t| now.duration_since(**t) < self.window).count())
+    }
+
+    /// `Err(seconds)` while the key has had `max` failures within the window.
+    pub fn blocked(&self, key: &K) -> Result<(), u64> {
+        let now = Instant::now();
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(q) = seen.get(key) else { return Ok(()) };
+        let live: Vec<&Instant> = q.iter().filter(|t| now.duration_since(**t) < self.window).collect();
+        if live.len() < self.max {
+            return Ok(());
+        }
+        // Free again when the oldest failure that still counts leaves the window.
+        let oldest = live[live.len() - self.max];
+        Err((self.window.saturating_sub(now.duration_since(*oldest))).as_secs().max(1))
+    }
+
+    /// Whether the key failed at all within the window.
+    pub fn failed_recently(&self, key: &K) -> bool {
+        self.recent(key, Instant::now()) > 0
+    }
+
+    pub fn record(&self, key: K) {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() >= MAX_KEYS && !seen.contains_key(&key) {
+            let window = self.window;
+            seen.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+            if seen.len() >= MAX_KEYS {
+                return;
+            }
+        }
+        let q = seen.entry(key).or_default();
+        q.push_back(now);
+        while q.len() > self.max * 4 {
+            q.pop_front();
+        }
+    }
+
+    pub fn clear(&self, key: &K) {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+
+    fn shrink(&self) {
+        let now = Instant::now();
+        let window = self.window;
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.retain(|_, q| {
+            q.retain(|t| now.duration_since(*t) < window);
+            !q.is_empty()
+        });
+    }
+}
+
+/// Login throttling that cannot be turned against the account owner. Only failed logins count:
+/// a client that keeps failing is slowed down (per account, and over all accounts), and when an
+/// account is under attack from many places, only clients that have been failing are held back.
+/// A correct password from a client that has not been failing always gets in, so nobody can
+/// keep staff locked out by typing wrong passwords for them.
+pub struct LoginThrottle {
+    client: FailureLog<IpAddr>,
+    pair: FailureLog<(String, IpAddr)>,
+    account: FailureLog<String>,
+}
+
+impl LoginThrottle {
+    pub fn new(per_account: u32, per_client: u32) -> LoginThrottle {
+        let minute = Duration::from_secs(60);
+        LoginThrottle {
+            client: FailureLog::new(per_client, minute),
+            pair: FailureLog::new(per_account, minute),
+            // Many failures on one account from anywhere: a distributed guess.
+            account: FailureLog::new(per_account.saturating_mul(4), Duration::from_secs(15 * 60)),
+        }
+    }
+
+    /// Whether this client may try this account now; `Err(seconds)` to wait.
+    pub fn allow(&self, account: &str, client: IpAddr) -> Result<(), u64> {
+        self.client.blocked(&client)?;
+        self.pair.blocked(&(account.to_string(), client))?;
+        if self.account.blocked(&account.to_string()).is_err() && self.client.failed_recently(&client) {
+            return Err(60);
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, account: &str, client: IpAddr) {
+        self.client.record(client);
+        self.pair.record((account.to_string(), client));
+        self.account.record(account.to_string());
+    }
+
+    pub fn succeeded(&self, account: &str, client: IpAddr) {
+        self.pair.clear(&(account.to_string(), client));
+    }
+
+    fn shrink(&self) {
+        self.client.shrink();
+        self.pair.shrink();
+        self.account.shrink();
     }
 }
 
@@ -75,5 +221,42 @@ impl FromRequestParts<AppState> for ClientAddr {
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         Ok(ClientAddr(peer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_failures_count_and_a_blocked_key_says_how_long_to_wait() {
+        let log = FailureLog::new(3, Duration::from_secs(60));
+        for _ in 0..2 {
+            log.record("a");
+        }
+        assert!(log.blocked(&"a").is_ok());
+        log.record("a");
+        let wait = log.blocked(&"a").unwrap_err();
+        assert!((1..=60).contains(&wait));
+        assert!(log.blocked(&"b").is_ok());
+        log.clear(&"a");
+        assert!(log.blocked(&"a").is_ok());
+    }
+
+    #[test]
+    fn an_attacked_account_still_lets_in_a_client_that_was_not_failing() {
+        let t = LoginThrottle::new(5, 20);
+        let owner: IpAddr = [10, 0, 0, 1].into();
+        for i in 0..40u8 {
+            let attacker: IpAddr = [192, 0, 2, i].into();
+            t.failed("staf@example.nl", attacker);
+        }
+        assert!(t.allow("staf@example.nl", owner).is_ok(), "the owner's client never failed");
+        assert!(t.allow("staf@example.nl", [192, 0, 2, 1].into()).is_err(), "a failing client waits");
+        let repeat: IpAddr = [198, 51, 100, 1].into();
+        for _ in 0..5 {
+            t.failed("ander@example.nl", repeat);
+        }
+        assert!(t.allow("ander@example.nl", repeat).is_err(), "five failures on one account from one client");
     }
 }

@@ -86,6 +86,7 @@ pub fn app(state: AppState) -> Router {
         .router
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), known_host))
         .layer(middleware::from_fn(friendly_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
@@ -121,6 +122,47 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Whether a `Host` header names this service: its public host when one is configured, or an IP
+/// address or `localhost`. A DNS-rebinding page always arrives under its own domain name, so it
+/// is refused here before anything trusts `Host` (such as the Origin check without a public URL).
+pub fn host_allowed(host: &str, public_url: Option<&str>) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next().is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok()),
+        None => host.rsplit_once(':').map_or(host.as_str(), |(n, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) { n } else { host.as_str() }
+        }),
+    };
+    if name == "localhost" || name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    public_url.is_some_and(|url| {
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let authority = after_scheme.split('/').next().unwrap_or("").to_ascii_lowercase();
+        let public_name = authority.rsplit_once(':').map_or(authority.as_str(), |(n, _)| n);
+        name == public_name
+    })
+}
+
+async fn known_host(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).or_else(|| req.uri().host());
+    match host {
+        Some(h) if host_allowed(h, state.config.public_url.as_deref()) => next.run(req).await,
+        _ => {
+            tracing::warn!("request for an unknown host refused");
+            (
+                StatusCode::MISDIRECTED_REQUEST,
+                "This service does not answer for that host name. Use its own address.",
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn not_found(req: Request) -> Response {
@@ -230,4 +272,24 @@ fn lang_from_parts(parts: &axum::http::request::Parts) -> crate::domain::Lang {
         .filter(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
         .map(|_| "en");
     crate::domain::Lang::from_param(from_query.or(from_header))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_ip_addresses_localhost_and_the_public_host_are_served() {
+        for ok in
+            ["127.0.0.1:8080", "localhost:8080", "localhost", "[::1]:8080", "10.1.2.3", "192.168.0.5:80"]
+        {
+            assert!(host_allowed(ok, None), "{ok}");
+        }
+        for bad in ["evil.example:8080", "evil.example", "127.0.0.1.evil.example", "[not-an-ip]:80", ""] {
+            assert!(!host_allowed(bad, None), "{bad}");
+        }
+        assert!(host_allowed("luister.example.nl", Some("https://luister.example.nl")));
+        assert!(host_allowed("Luister.Example.NL:443", Some("https://luister.example.nl/")));
+        assert!(!host_allowed("evil.example", Some("https://luister.example.nl")));
+    }
 }

@@ -3,8 +3,9 @@
 
 use super::AppState;
 use super::csrf::CsrfToken;
-use super::error::{Error, ResultExt};
+use super::error::{Error, ErrorKind, ResultExt};
 use super::form::{LangQuery, answer_views, fact_views};
+use super::limits::ClientAddr;
 use super::routes::Routes;
 use super::views::{Page, ReceiptPage, StoryView, paragraphs, render};
 use crate::domain::receipt::ReceiptCodeError;
@@ -68,9 +69,13 @@ fn parse_code(csrf: &CsrfToken, lang: Lang, typed: &str) -> Result<ReceiptCode, 
 async fn find(
     state: &AppState,
     csrf: &CsrfToken,
+    ip: std::net::IpAddr,
     lang: Lang,
     typed: &str,
 ) -> Result<(ReceiptCode, Story), Response> {
+    if let Err(wait) = state.limits.receipt(&ip) {
+        return Err(Error::new(ErrorKind::TooManyRequests(wait)).html(lang).into_response());
+    }
     let code = parse_code(csrf, lang, typed)?;
     match state.store.story_by_receipt(&code.hash()).await {
         Ok(story) => Ok((code, story)),
@@ -90,9 +95,14 @@ async fn find(
     }
 }
 
-async fn read(State(state): State<AppState>, csrf: CsrfToken, Form(form): Form<CodeForm>) -> Response {
+async fn read(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    ClientAddr(ip): ClientAddr,
+    Form(form): Form<CodeForm>,
+) -> Response {
     let lang = Lang::from_param(form.lang.as_deref());
-    let (code, story) = match find(&state, &csrf, lang, &form.code).await {
+    let (code, story) = match find(&state, &csrf, ip, lang, &form.code).await {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -102,9 +112,14 @@ async fn read(State(state): State<AppState>, csrf: CsrfToken, Form(form): Form<C
     }
 }
 
-async fn withdraw(State(state): State<AppState>, csrf: CsrfToken, Form(form): Form<CodeForm>) -> Response {
+async fn withdraw(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    ClientAddr(ip): ClientAddr,
+    Form(form): Form<CodeForm>,
+) -> Response {
     let lang = Lang::from_param(form.lang.as_deref());
-    let (_, story) = match find(&state, &csrf, lang, &form.code).await {
+    let (_, story) = match find(&state, &csrf, ip, lang, &form.code).await {
         Ok(found) => found,
         Err(r) => return r,
     };

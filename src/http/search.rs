@@ -1,14 +1,15 @@
 //! The search page and the JSON search API. Facilitators search the stories of their campaigns
 //! (admins: all), with facet counts, range filters, snippets, sorting and paging; the URL holds
-//! the whole search. The steering group gets the same counts without any story text, with small
-//! groups suppressed. Also saved story sets: a search kept under a name, optionally frozen.
+//! the whole search. The steering group has no search at all: free text and free filters let
+//! anyone subtract two counts and recover a hidden small group, or test words of one story; it
+//! gets predefined, suppressed views instead. Also saved story sets: a search kept under a name,
+//! optionally frozen.
 
 use super::AppState;
 use super::auth::SignedIn;
 use super::csrf::CsrfToken;
 use super::routes::Routes;
 use super::views::{Page, render};
-use crate::analysis::suppression::{Cell, suppress};
 use crate::auth::policy::{Permission, Viewer};
 use crate::domain::story_set::{StorySet, parse_name};
 use crate::domain::{AgeBand, Campaign, Lang, Perspective, Role, SignifierKind, region};
@@ -139,24 +140,46 @@ fn fold_form_fields(params: &mut Params, pairs: &[(String, String)]) -> bool {
     changed || pairs.iter().any(|(k, _)| matches!(k.as_str(), "r_path" | "r_op" | "r_value" | "from" | "to"))
 }
 
-/// What the viewer may see: story text of these campaigns (`None`: all), or only counts.
-enum Reach {
-    Stories(Option<Vec<String>>),
-    CountsOnly,
-}
-
-fn reach(v: &Viewer) -> Reach {
+/// The campaigns whose stories the viewer may search (`None`: all, for admins). Only called
+/// after `Permission::SearchStories`, which the steering role does not have.
+fn scope(v: &Viewer) -> Option<Vec<String>> {
     match v.user.role {
-        Role::Admin => Reach::Stories(None),
-        Role::Facilitator => Reach::Stories(Some(v.campaigns.clone())),
-        Role::Steering => Reach::CountsOnly,
+        Role::Admin => None,
+        _ => Some(v.campaigns.clone()),
     }
 }
 
 /// Answers to choice questions are only counted when the search is about one campaign's form.
-fn one_campaign(params: &Params, reach: &Reach) -> bool {
-    params.filters.iter().any(|f| f.starts_with("campaign:"))
-        || matches!(reach, Reach::Stories(Some(ids)) if ids.len() == 1)
+fn one_campaign(params: &Params, scope: &Option<Vec<String>>) -> bool {
+    params.filters.iter().any(|f| f.starts_with("campaign:")) || matches!(scope, Some(ids) if ids.len() == 1)
+}
+
+/// Where a page of `per_page` results starts, if it is within reach (`exec::MAX_OFFSET`).
+fn page_offset(page: usize, per_page: usize) -> Option<usize> {
+    page.checked_sub(1)?.checked_mul(per_page).filter(|o| *o <= exec::MAX_OFFSET)
+}
+
+/// The page for a person who searched too often in a minute.
+fn too_many_searches(wait: u64) -> Response {
+    let mut resp = render(
+        StatusCode::TOO_MANY_REQUESTS,
+        false,
+        &super::views::MessagePage {
+            page: Page::new(Lang::Nl, "Even wachten"),
+            heading: "Even wachten".into(),
+            text: format!(
+                "Je hebt in korte tijd heel vaak gezocht. Probeer het over {wait} seconden opnieuw."
+            ),
+            link: Some(("/search".into(), "Terug naar zoeken".into())),
+        },
+    );
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    resp
+}
+
+/// Takes one search from the viewer's budget; `Err(seconds)` to wait.
+fn search_budget(state: &AppState, viewer: &Viewer) -> Result<(), u64> {
+    super::limits::check(&state.limits.search_account, &viewer.user.id)
 }
 
 async fn run_search(state: &AppState, req: SearchRequest) -> Result<SearchResults, SearchError> {
@@ -217,7 +240,6 @@ pub struct SearchPage {
     pub error: Option<String>,
     pub error_pointer: Option<String>,
     pub notice: Option<String>,
-    pub counts_only: bool,
     pub total: String,
     pub hits: Vec<HitView>,
     pub facets: Vec<FacetView>,
@@ -245,11 +267,11 @@ pub struct BulkView {
 
 /// The campaign a search is about, if it is one the viewer may code: a single `campaign:`
 /// filter, or a facilitator's only campaign.
-fn bulk_campaign(params: &Params, reach: &Reach, viewer: &Viewer) -> Option<String> {
+fn bulk_campaign(params: &Params, scope: &Option<Vec<String>>, viewer: &Viewer) -> Option<String> {
     let named: Vec<&str> = params.filters.iter().filter_map(|f| f.strip_prefix("campaign:")).collect();
-    let id = match (named.as_slice(), reach) {
+    let id = match (named.as_slice(), scope) {
         ([one], _) => one.to_string(),
-        ([], Reach::Stories(Some(ids))) if ids.len() == 1 => ids[0].clone(),
+        ([], Some(ids)) if ids.len() == 1 => ids[0].clone(),
         _ => return None,
     };
     viewer.may(Permission::ReadStories(&id)).then_some(id)
@@ -379,23 +401,12 @@ fn range_options(campaigns: &HashMap<String, Campaign>) -> Vec<RangeOption> {
     out
 }
 
-fn shown_count(n: u64, counts_only: bool, threshold: i64) -> String {
-    if counts_only {
-        match suppress(&[n as i64], threshold).cells[0] {
-            Cell::Exact(n) => n.to_string(),
-            Cell::Hidden => format!("minder dan {threshold}"),
-        }
-    } else {
-        n.to_string()
-    }
-}
-
-async fn campaigns_in_view(state: &AppState, reach: &Reach) -> HashMap<String, Campaign> {
+async fn campaigns_in_view(state: &AppState, scope: &Option<Vec<String>>) -> HashMap<String, Campaign> {
     let all = state.store.campaigns().await.unwrap_or_default();
     all.into_iter()
-        .filter(|c| match reach {
-            Reach::Stories(Some(ids)) => ids.contains(&c.id),
-            _ => true,
+        .filter(|c| match scope {
+            Some(ids) => ids.contains(&c.id),
+            None => true,
         })
         .map(|c| (c.id.clone(), c))
         .collect()
@@ -407,14 +418,16 @@ async fn search_page(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, Response> {
-    signed.require(Permission::ViewOverview)?;
+    signed.require(Permission::SearchStories)?;
     let (mut params, pairs) = Params::parse(raw.as_deref());
     if fold_form_fields(&mut params, &pairs) {
         return Ok(Redirect::to(&params.href()).into_response());
     }
-    let reach = reach(&signed.0);
-    let counts_only = matches!(reach, Reach::CountsOnly);
-    let campaigns = campaigns_in_view(&state, &reach).await;
+    if let Err(wait) = search_budget(&state, &signed.0) {
+        return Err(too_many_searches(wait));
+    }
+    let scope = scope(&signed.0);
+    let campaigns = campaigns_in_view(&state, &scope).await;
     let mut theme_names = HashMap::new();
     for c in campaigns.keys() {
         for t in state.store.themes(Some(c)).await.unwrap_or_default() {
@@ -422,12 +435,7 @@ async fn search_page(
         }
     }
     let labels = Labels { campaigns: &campaigns, themes: theme_names };
-    let threshold = state.config.disclosure_threshold;
-    let bulk_id = if counts_only || !signed.0.may(Permission::UseWorkspace) {
-        None
-    } else {
-        bulk_campaign(&params, &reach, &signed.0)
-    };
+    let bulk_id = bulk_campaign(&params, &scope, &signed.0);
     let bulk = match bulk_id.as_deref().and_then(|id| campaigns.get(id)) {
         Some(c) => {
             let themes = state.store.themes(Some(&c.id)).await.unwrap_or_default();
@@ -440,7 +448,6 @@ async fn search_page(
         None => None,
     };
     let bulk_note = match &bulk {
-        _ if counts_only || !signed.0.may(Permission::UseWorkspace) => None,
         None => Some(
             "Verhalen in één keer taggen kan als de zoekopdracht over één campagne gaat: kies eerst een campagne bij ‘Campagne’.",
         ),
@@ -455,19 +462,16 @@ async fn search_page(
         .find(|(k, _)| k == "tagged")
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .map(|n| format!("{n} {} getagd.", if n == 1 { "verhaal" } else { "verhalen" }));
-    let scope = match &reach {
-        Reach::Stories(s) => s.clone(),
-        Reach::CountsOnly => None,
-    };
+    let offset = page_offset(params.page, PER_PAGE);
     let req = SearchRequest {
         q: params.q.clone(),
         filters: params.filters.clone(),
         sort: params.sort,
-        offset: (params.page - 1) * PER_PAGE,
-        limit: if counts_only { 1 } else { PER_PAGE },
+        offset: offset.unwrap_or(exec::MAX_OFFSET + 1),
+        limit: PER_PAGE,
+        choice_facets: one_campaign(&params, &scope),
         scope,
-        snippets: !counts_only,
-        choice_facets: one_campaign(&params, &reach),
+        snippets: true,
         ids: None,
     };
     let mut view = SearchPage {
@@ -482,7 +486,6 @@ async fn search_page(
         error: None,
         error_pointer: None,
         notice: None,
-        counts_only,
         total: String::new(),
         hits: Vec::new(),
         facets: Vec::new(),
@@ -525,18 +528,24 @@ async fn search_page(
                 _ => "De zoekfunctie wordt opnieuw opgebouwd. Probeer het over een minuut nog eens.".into(),
             });
         }
+        Err(SearchError::TooFar) => {
+            status = StatusCode::UNPROCESSABLE_ENTITY;
+            view.error = Some(format!(
+                "Zo ver kunnen we niet bladeren: alleen de eerste {} verhalen worden getoond. Maak de zoekopdracht preciezer, of sorteer anders.",
+                exec::MAX_OFFSET
+            ));
+        }
         Err(SearchError::Index(e)) => {
             return Err(super::error::Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response());
         }
         Ok(results) => {
-            view.total = shown_count(results.total as u64, counts_only, threshold);
+            view.total = results.total.to_string();
             for (group, values) in &results.facets {
                 let values: Vec<FacetValueView> = values
                     .iter()
-                    .filter(|(_, n)| !(counts_only && (*n as i64) < threshold && group != "flag") || *n == 0)
                     .map(|(v, n)| FacetValueView {
                         label: labels.value(group, v),
-                        count: shown_count(*n, counts_only, threshold),
+                        count: n.to_string(),
                         href: params.with_filter(&labels.filter_for(group, v)).href(),
                     })
                     .collect();
@@ -544,7 +553,7 @@ async fn search_page(
                     view.facets.push(FacetView { label: labels.group(group).into(), values });
                 }
             }
-            if !counts_only {
+            {
                 view.hits = results
                     .hits
                     .into_iter()
@@ -570,7 +579,7 @@ async fn search_page(
                         }
                     })
                     .collect();
-                let pages = results.total.div_ceil(PER_PAGE);
+                let pages = results.total.min(exec::MAX_OFFSET + PER_PAGE).div_ceil(PER_PAGE);
                 if pages > 1 {
                     let current = params.page;
                     let mut shown: Vec<usize> =
@@ -631,17 +640,15 @@ pub struct ApiSnippet {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiFacetValue {
     pub value: String,
-    /// A number, or null when the group is smaller than the disclosure threshold (steering).
-    pub count: Option<u64>,
+    pub count: u64,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiResults {
-    /// Matching stories; null when hidden by the disclosure threshold (steering).
-    pub total: Option<u64>,
+    /// Matching stories.
+    pub total: u64,
     pub page: usize,
     pub per_page: usize,
-    /// Empty for the steering group, which sees counts only.
     pub hits: Vec<ApiHit>,
     pub facets: std::collections::BTreeMap<String, Vec<ApiFacetValue>>,
 }
@@ -654,13 +661,15 @@ pub struct ApiResults {
         ("q" = Option<String>, Query, description = "Query in the search language: words, \"phrases\", OR, -exclusion, prefix*, field filters (perspective:youth, region:JZ01, lang:nl, flag:safeguarding, theme:x, choice:sig=option, exact:word), signifier ranges (regie>0.7, wat_telde.0>=0.5), date>=2025-01-01"),
         ("f" = Option<Vec<String>>, Query, description = "Extra filters in the same language, repeatable"),
         ("sort" = Option<String>, Query, description = "relevance (default), newest or oldest"),
-        ("page" = Option<usize>, Query, description = "Page, from 1"),
+        ("page" = Option<usize>, Query, description = "Page, from 1; a page must start within the first 10,000 results"),
         ("per_page" = Option<usize>, Query, description = "Results per page, 1 to 100 (default 20)"),
     ),
     responses(
         (status = 200, description = "Results, facet counts and snippets", body = ApiResults),
         (status = 401, description = "Not signed in"),
-        (status = 422, description = "Malformed query: `message` says what and `at` where (character offset)"),
+        (status = 403, description = "The account may not search stories (the steering role)"),
+        (status = 422, description = "Malformed query (`message` says what and `at` where, a character offset), or a page beyond the first 10,000 results"),
+        (status = 429, description = "Too many searches from this account; `Retry-After` says when to try again"),
         (status = 503, description = "The search index is being rebuilt"),
     ),
     security(("session" = []))
@@ -677,8 +686,17 @@ pub async fn search_api(
         )
             .into_response();
     };
-    if let Err(d) = signed.0.require(Permission::ViewOverview) {
+    if let Err(d) = signed.0.require(Permission::SearchStories) {
         return super::auth::api_denied(d);
+    }
+    if let Err(wait) = search_budget(&state, &signed.0) {
+        let mut resp = (
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(json!({ "code": "too_many_requests", "message": format!("Too many searches; try again in {wait} seconds.") })),
+        )
+            .into_response();
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return resp;
     }
     let (params, pairs) = Params::parse(raw.as_deref());
     let per_page = pairs
@@ -687,21 +705,16 @@ pub async fn search_api(
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .unwrap_or(PER_PAGE)
         .clamp(1, 100);
-    let reach = reach(&signed.0);
-    let counts_only = matches!(reach, Reach::CountsOnly);
-    let threshold = state.config.disclosure_threshold;
+    let scope = scope(&signed.0);
     let req = SearchRequest {
         q: params.q.clone(),
         filters: params.filters.clone(),
         sort: params.sort,
-        offset: (params.page - 1) * per_page,
-        limit: if counts_only { 1 } else { per_page },
-        scope: match &reach {
-            Reach::Stories(s) => s.clone(),
-            Reach::CountsOnly => None,
-        },
-        snippets: !counts_only,
-        choice_facets: one_campaign(&params, &reach),
+        offset: page_offset(params.page, per_page).unwrap_or(exec::MAX_OFFSET + 1),
+        limit: per_page,
+        choice_facets: one_campaign(&params, &scope),
+        scope,
+        snippets: true,
         ids: None,
     };
     let slugs: HashMap<String, String> =
@@ -717,20 +730,25 @@ pub async fn search_api(
             Json(json!({ "code": "rebuilding", "message": "The search index is being rebuilt; try again in a minute." })),
         )
             .into_response(),
+        Err(SearchError::TooFar) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({
+                "code": "page_too_far",
+                "message": format!("Only the first {} results can be paged through; narrow the search or sort differently.", exec::MAX_OFFSET),
+            })),
+        )
+            .into_response(),
         Err(SearchError::Index(e)) => {
             tracing::error!(error = %e, "search failed");
             (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "code": "internal", "message": "Search failed." })))
                 .into_response()
         }
         Ok(r) => {
-            let count = |n: u64| if counts_only && (n as i64) > 0 && (n as i64) < threshold { None } else { Some(n) };
             let body = ApiResults {
-                total: count(r.total as u64),
+                total: r.total as u64,
                 page: params.page,
                 per_page,
-                hits: if counts_only {
-                    Vec::new()
-                } else {
+                hits: {
                     r.hits
                         .into_iter()
                         .map(|h| ApiHit {
@@ -753,7 +771,7 @@ pub async fn search_api(
                             .into_iter()
                             .map(|(v, n)| ApiFacetValue {
                                 value: if g == "campaign" { slugs.get(&v).cloned().unwrap_or(v) } else { v },
-                                count: count(n),
+                                count: n,
                             })
                             .collect();
                         (g, values)
@@ -797,16 +815,28 @@ async fn save_set(
             ));
         }
     };
-    let reach = reach(&signed.0);
-    let scope = match &reach {
-        Reach::Stories(s) => s.clone(),
-        Reach::CountsOnly => return Err(super::auth::denied(crate::auth::policy::Denied::Forbidden)),
-    };
+    signed.require(Permission::SearchStories)?;
+    let scope = scope(&signed.0);
     // A search for one campaign belongs to that campaign, so its other facilitators see it.
     let campaign_filters: Vec<&str> =
         params.filters.iter().filter_map(|f| f.strip_prefix("campaign:")).collect();
     let campaign_id = match campaign_filters.as_slice() {
-        [one] if signed.0.may(Permission::ReadStories(one)) => Some(one.to_string()),
+        [one] if signed.0.may(Permission::ReadStories(one)) => match state.store.campaign(one).await {
+            Ok(c) => Some(c.id),
+            Err(StoreError::NotFound) => {
+                let text = format!(
+                    "Het filter campaign:{one} noemt geen campagne. Kies de campagne bij ‘Campagne’ in de zoekresultaten; dan staat de goede code in het filter."
+                );
+                return Ok(message(
+                    &signed,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "De verzameling is niet bewaard",
+                    &text,
+                    &params.href(),
+                ));
+            }
+            Err(e) => return Err(super::error::Error::from(e).html(Lang::Nl).into_response()),
+        },
         _ => None,
     };
     let story_ids = if form.freeze.is_some() {
@@ -944,7 +974,22 @@ async fn visible_set(state: &AppState, signed: &SignedIn, id: &str) -> Result<St
     };
     let own = set.created_by.as_deref() == Some(signed.0.user.id.as_str());
     let via_campaign = set.campaign_id.as_deref().is_some_and(|c| signed.0.may(Permission::ReadStories(c)));
-    if own || via_campaign || signed.0.user.role == Role::Admin {
+    if !(own || via_campaign || signed.0.user.role == Role::Admin) {
+        return Err(super::auth::denied(crate::auth::policy::Denied::NotFound));
+    }
+    // Membership can end after a set was made: every campaign it touches must still be readable,
+    // or the set would keep showing titles and text of a campaign one was removed from.
+    let mut touched: Vec<String> = set.campaign_id.iter().cloned().collect();
+    if let Some(ids) = &set.story_ids {
+        touched.extend(
+            state
+                .store
+                .campaigns_of_stories(ids)
+                .await
+                .map_err(|e| super::error::Error::from(e).html(Lang::Nl).into_response())?,
+        );
+    }
+    if touched.iter().all(|c| signed.0.may(Permission::ReadStories(c))) {
         Ok(set)
     } else {
         Err(super::auth::denied(crate::auth::policy::Denied::NotFound))

@@ -30,6 +30,7 @@ pub struct Nav {
     pub role: &'static str,
     pub workspace: bool,
     pub overview: bool,
+    pub search: bool,
     pub admin: bool,
 }
 
@@ -41,6 +42,7 @@ impl Nav {
             role: v.user.role.label(),
             workspace: v.may(Permission::UseWorkspace),
             overview: v.may(Permission::ViewOverview),
+            search: v.may(Permission::SearchStories),
             admin: v.may(Permission::ManageUsers),
         }
     }

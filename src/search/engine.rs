@@ -4,6 +4,10 @@
 //! rebuilt from the database when it is missing, unreadable, of another schema version, or
 //! ahead of the database (a restored backup).
 //!
+//! A deleted (withdrawn) story leaves the index files within the purge time: the segments that
+//! still hold deleted documents are merged (rewritten without them) and the old files removed.
+//! Tantivy otherwise keeps a deleted document's text on disk until some later merge.
+//!
 //! On disk: `<data_dir>/index/current` names the live generation directory
 //! (`<data_dir>/index/gen-…`). A rebuild writes a fresh generation and then switches `current`
 //! with an atomic rename, so a crash mid-rebuild leaves the old index in place.
@@ -93,6 +97,8 @@ pub struct Engine {
     live: RwLock<Option<Arc<Live>>>,
     status: RwLock<Status>,
     wake: tokio::sync::Notify,
+    /// A deleted story's text is gone from the index files within this time.
+    purge_within: Duration,
 }
 
 pub type SearchHandle = Arc<Engine>;
@@ -103,8 +109,9 @@ fn now_generation() -> String {
 }
 
 impl Engine {
-    pub fn new(data_dir: &Path, store: DynStore) -> SearchHandle {
+    pub fn new(data_dir: &Path, store: DynStore, purge_within: Duration) -> SearchHandle {
         Arc::new(Engine {
+            purge_within,
             dir: data_dir.join("index"),
             applied: std::sync::atomic::AtomicI64::new(0),
             store,
@@ -291,15 +298,16 @@ impl Engine {
         }
     }
 
-    /// Applies one round of events; returns how many were applied.
+    /// Applies one round of events; returns how many were applied, and whether a story was
+    /// deleted (so its text must be purged from the files).
     async fn follow_once(
         &self,
         live: &Live,
         writer: &mut IndexWriter,
         applied: &mut i64,
-    ) -> anyhow::Result<usize> {
+    ) -> anyhow::Result<(usize, bool)> {
         let events = self.store.events_after(*applied, EVENT_BATCH).await?;
-        let Some(last) = events.last().map(|e| e.seq) else { return Ok(0) };
+        let Some(last) = events.last().map(|e| e.seq) else { return Ok((0, false)) };
         // Only the newest event of a story matters.
         let mut newest: BTreeMap<String, StoryEventKind> = BTreeMap::new();
         for e in &events {
@@ -331,7 +339,27 @@ impl Engine {
         live.reader.reload()?;
         *applied = last;
         self.set_applied(last);
-        Ok(events.len())
+        let deleted = newest.values().any(|k| *k == StoryEventKind::Delete);
+        Ok((events.len(), deleted))
+    }
+
+    /// Rewrites the segments that still hold deleted documents and removes the old files, so a
+    /// withdrawn story's words are no longer anywhere in the index directory.
+    async fn purge(&self, live: &Live, writer: &mut IndexWriter) -> anyhow::Result<usize> {
+        let with_deletes: Vec<tantivy::index::SegmentId> = live
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|m| m.has_deletes())
+            .map(|m| m.id())
+            .collect();
+        if with_deletes.is_empty() {
+            return Ok(0);
+        }
+        writer.merge(&with_deletes).await?;
+        live.reader.reload()?;
+        writer.garbage_collect_files().await?;
+        Ok(with_deletes.len())
     }
 
     /// The indexer: the single writer of the index. Opens or rebuilds, then follows the events
@@ -358,16 +386,39 @@ impl Engine {
             };
             let mut applied = payload.seq;
             self.set_applied(applied);
+            // When the next purge is due: half the promised time after the first deletion, so
+            // that a slow merge still finishes within it.
+            let mut purge_at: Option<Instant> = None;
             loop {
+                if purge_at.is_some_and(|at| Instant::now() >= at) {
+                    match self.purge(&live, &mut writer).await {
+                        Ok(n) => {
+                            tracing::info!(
+                                segments = n,
+                                "deleted stories purged from the search index files"
+                            );
+                            purge_at = None;
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "purging deleted stories from the index failed; retrying");
+                            purge_at = Some(Instant::now() + Duration::from_secs(5));
+                        }
+                    }
+                }
                 if self.current_generation().as_deref() != Some(live.generation.as_str()) {
                     tracing::info!("search index generation switched by another process; reopening");
                     break;
                 }
                 match self.follow_once(&live, &mut writer, &mut applied).await {
-                    Ok(0) => {
+                    Ok((0, _)) => {
                         let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
                     }
-                    Ok(n) => tracing::debug!(events = n, seq = applied, "search index updated"),
+                    Ok((n, deleted)) => {
+                        if deleted && purge_at.is_none() {
+                            purge_at = Some(Instant::now() + self.purge_within / 2);
+                        }
+                        tracing::debug!(events = n, seq = applied, "search index updated");
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "applying story events failed; retrying");
                         let _ = writer.rollback();

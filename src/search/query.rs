@@ -193,10 +193,21 @@ fn lex(q: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
     Ok(out)
 }
 
+/// Longest query text, in characters. A rule or a search is a few words; this is generous.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// Most words, phrases and filters in one query.
+pub const MAX_TERMS: usize = 100;
+/// Deepest nesting of `(`…`)` and `-`: the parser is recursive, and its stack must not be the
+/// limit (a few thousand `(` overflowed it and took the whole process down).
+pub const MAX_DEPTH: usize = 32;
+/// Most `wacht*` prefix words in one query: each one can expand to many words.
+pub const MAX_PREFIXES: usize = 10;
+
 struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     len: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -241,6 +252,20 @@ impl Parser {
         Ok(if items.len() == 1 { items.remove(0) } else { Node::Or(items) })
     }
 
+    /// Enters one level of `(` or `-`; refuses to go deeper than `MAX_DEPTH`.
+    fn descend(&mut self, at: usize) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(QueryError {
+                at,
+                message: format!(
+                    "De zoekopdracht is te diep genest: gebruik hooguit {MAX_DEPTH} haakjes of mintekens in elkaar."
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Node, QueryError> {
         let at = self.at();
         match self.toks.get(self.pos).cloned() {
@@ -253,11 +278,16 @@ impl Parser {
                         message: "Na het minteken moet staan wat je wilt uitsluiten.".into(),
                     });
                 }
-                Ok(Node::Not(Box::new(self.unary()?)))
+                self.descend(at)?;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(Node::Not(Box::new(inner)))
             }
             Some((_, Tok::Open)) => {
                 self.pos += 1;
+                self.descend(at)?;
                 let inner = self.and(true)?;
+                self.depth -= 1;
                 if self.peek() != Some(&Tok::Close) {
                     return Err(QueryError {
                         at,
@@ -401,12 +431,41 @@ fn word(w: &str, at: usize) -> Result<Node, QueryError> {
 }
 
 /// Parses a query; an empty query is `None` (everything, filtered by facets only).
+///
+/// Every caller is safe from hostile input here: the text, the number of terms, the nesting
+/// depth and the number of prefix words are capped before anything recursive or costly runs.
 pub fn parse(q: &str) -> Result<Option<Node>, QueryError> {
+    let len = q.chars().count();
+    if len > MAX_QUERY_CHARS {
+        return Err(QueryError {
+            at: MAX_QUERY_CHARS,
+            message: format!(
+                "De zoekopdracht is te lang ({len} tekens): gebruik hooguit {MAX_QUERY_CHARS} tekens."
+            ),
+        });
+    }
     let toks = lex(q)?;
     if toks.is_empty() {
         return Ok(None);
     }
-    let mut p = Parser { toks, pos: 0, len: q.chars().count() };
+    let mut terms = toks.iter().filter(|(_, t)| matches!(t, Tok::Word(_) | Tok::Quoted(_)));
+    if let Some((at, _)) = terms.nth(MAX_TERMS) {
+        return Err(QueryError {
+            at: *at,
+            message: format!("De zoekopdracht heeft te veel woorden: gebruik er hooguit {MAX_TERMS}."),
+        });
+    }
+    let mut prefixes =
+        toks.iter().filter(|(_, t)| matches!(t, Tok::Word(w) if w.ends_with('*') && !w.contains(':')));
+    if let Some((at, _)) = prefixes.nth(MAX_PREFIXES) {
+        return Err(QueryError {
+            at: *at,
+            message: format!(
+                "Gebruik hooguit {MAX_PREFIXES} woorden met een * in één zoekopdracht; schrijf de andere voluit."
+            ),
+        });
+    }
+    let mut p = Parser { toks, pos: 0, len, depth: 0 };
     let node = p.and(false)?;
     if let Node::Not(_) = &node {
         // A query of only exclusions is fine: everything except.
@@ -480,5 +539,32 @@ mod tests {
         assert!(parse("kleur:rood").unwrap_err().message.contains("bestaat niet"));
         assert!(parse("*").unwrap_err().message.contains("twee letters"));
         assert!(parse("-").unwrap().is_some(), "a lone minus is a word");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_it_can_overflow_the_stack() {
+        let deep = format!("{}school{}", "(".repeat(5_000), ")".repeat(5_000));
+        let e = parse(&deep[..MAX_QUERY_CHARS.min(deep.len())]).unwrap_err();
+        assert!(e.message.contains("genest"), "{}", e.message);
+        // Run the deepest allowed query on a small stack, as a worker thread would.
+        let ok = format!("{}school{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        let handle = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || parse(&ok)).unwrap();
+        assert_eq!(handle.join().unwrap().unwrap(), Some(w("school")));
+        let too_deep = format!("{}school{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        assert!(parse(&too_deep).unwrap_err().message.contains("genest"));
+        let minus = format!("{}school", "-(".repeat(MAX_DEPTH));
+        assert!(parse(&minus).is_err());
+    }
+
+    #[test]
+    fn long_queries_many_terms_and_many_prefixes_are_refused_with_a_message() {
+        let long = "a".repeat(MAX_QUERY_CHARS + 1);
+        assert!(parse(&long).unwrap_err().message.contains("te lang"));
+        let many = vec!["woord"; MAX_TERMS + 1].join(" ");
+        assert!(parse(&many).unwrap_err().message.contains("te veel woorden"));
+        assert!(parse(&vec!["woord"; MAX_TERMS].join(" ")).is_ok());
+        let prefixes = ["wa*"; MAX_PREFIXES + 1].join(" OR ");
+        assert!(parse(&prefixes).unwrap_err().message.contains("hooguit"));
+        assert!(parse(&["wa*"; MAX_PREFIXES].join(" OR ")).is_ok());
     }
 }

@@ -1062,6 +1062,18 @@ macro_rules! impl_store {
                 Ok(out)
             }
 
+            async fn campaigns_of_stories(&self, ids: &[String]) -> Result<Vec<String>> {
+                let mut out = std::collections::BTreeSet::new();
+                for chunk in ids.chunks(sql::STORIES_BY_IDS_CHUNK) {
+                    let mut q = sqlx::query_scalar::<_, String>(sql::CAMPAIGNS_OF_STORIES);
+                    for i in 0..sql::STORIES_BY_IDS_CHUNK {
+                        q = q.bind(chunk.get(i).cloned());
+                    }
+                    out.extend(q.fetch_all(self.reader()).await.map_err(map_err)?);
+                }
+                Ok(out.into_iter().collect())
+            }
+
             async fn all_stories_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Story>> {
                 let rows: Vec<StoryRow> = match after {
                     None => sqlx::query_as(sql::ALL_STORIES_FIRST).bind(limit).fetch_all(self.reader()).await,

@@ -75,6 +75,10 @@ pub trait Store: Send + Sync + 'static {
     /// Settings that put accepted stories at risk on a crash, in words an operator can act on.
     async fn durability_warnings(&self) -> Result<Vec<String>>;
 
+    /// Makes deleted stories unreadable in the database files (SQLite: checkpoint and reset the
+    /// WAL, deleted pages are already zeroed). Called every half purge interval.
+    async fn purge_deleted(&self) -> Result<()>;
+
     /// Creates the campaign or applies the definition to the stored one, keeping removed
     /// signifiers as retired (see `CampaignDef::merged_update`). Writes the audit entry in the
     /// same transaction, with the campaign as target and `campaign_created` on creation.
@@ -226,6 +230,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// The stories with these ids that still exist (for the indexer), in no particular order.
     async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>>;
+    /// The campaigns the stories with these ids belong to (each once).
+    async fn campaigns_of_stories(&self, ids: &[String]) -> Result<Vec<String>>;
     /// All stories of all campaigns in id order, after `after` (for rebuilding the index).
     async fn all_stories_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Story>>;
     async fn count_all_stories(&self) -> Result<i64>;

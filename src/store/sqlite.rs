@@ -39,6 +39,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // A deleted (withdrawn) story is overwritten with zeros, not just unlinked: its text
+            // must not stay readable in the file.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         if let Some(dir) = options.get_filename().parent()
             && !dir.as_os_str().is_empty()
@@ -107,5 +110,18 @@ impl_store!(SqliteStore, Sqlite, {
             ));
         }
         Ok(warnings)
+    }
+
+    async fn purge_deleted(&self) -> Result<()> {
+        // With secure_delete the main file holds zeros where deleted rows were, but the WAL
+        // still has the frames written before the deletion until it is checkpointed and reset.
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.write)
+            .await
+            .map_err(map_err)?;
+        if busy != 0 {
+            return Err(StoreError::Other(anyhow::anyhow!("readers kept the WAL checkpoint from finishing")));
+        }
+        Ok(())
     }
 });

@@ -62,6 +62,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Entry>, CodebookError> {
     let mut entries = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| CodebookError(format!("codebook (CSV), rij {}: {e}", i + 2)))?;
+        let rec = crate::transfer::csv_cell::unprotected(&rec);
         let Some(name) = col(&rec, "name") else {
             return Err(CodebookError(format!(
                 "codebook (CSV), rij {}: de naam (kolom name) is leeg",
@@ -119,13 +120,13 @@ pub fn to_csv(themes: &[Theme]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["name", "description", "colour", "parent", "rule"]);
     for e in entries_of(themes) {
-        let _ = w.write_record([
+        let _ = w.write_record(crate::transfer::csv_cell::protected([
             e.name.as_str(),
             e.description.as_str(),
             e.colour.as_deref().unwrap_or(""),
             e.parent.as_deref().unwrap_or(""),
             e.rule.as_deref().unwrap_or(""),
-        ]);
+        ]));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -156,6 +156,8 @@ fn csv_row(campaign: &Campaign, line: &StoryLine, answers: &BTreeMap<String, Ans
 
 /// Reads one CSV record written by `csv_row` back into a story line.
 pub fn line_from_csv(headers: &csv::StringRecord, record: &csv::StringRecord) -> Result<StoryLine, String> {
+    // Undo the formula protection of our own export (see `csv_cell`).
+    let record = &super::csv_cell::unprotected(record);
     let get = |name: &str| -> Option<String> {
         headers
             .iter()
@@ -293,7 +295,7 @@ pub async fn export(
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
-            w.write_record(csv_headers(campaign))?;
+            w.write_record(super::csv_cell::protected(csv_headers(campaign)))?;
             loop {
                 let page = pager.next().await?;
                 if page.is_empty() {
@@ -303,11 +305,11 @@ pub async fn export(
                 for story in page {
                     let answers = story.answers.clone();
                     let t = tags.get(&story.id).cloned().unwrap_or_default();
-                    w.write_record(csv_row(
+                    w.write_record(super::csv_cell::protected(csv_row(
                         campaign,
                         &story_line_with_tags(campaign, story, &t, &names),
                         &answers,
-                    ))?;
+                    )))?;
                     count += 1;
                     on_story(count);
                 }

@@ -107,6 +107,11 @@ impl Importer {
             }
         }
         let tags = line.tags;
+        // Your key is shown and exported again: no control or direction characters in it.
+        let external_id = line
+            .external_id
+            .map(|e| crate::domain::story::clean_text(&e).split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|e| !e.is_empty());
         let sub = Submission {
             text: line.text,
             title: line.title,
@@ -127,8 +132,7 @@ impl Importer {
                 }
             };
         let created_at = line.created_at.unwrap_or_else(OffsetDateTime::now_utc);
-        let mut story =
-            prepared.into_new_story(&campaign, self.source, None, None, line.external_id, created_at);
+        let mut story = prepared.into_new_story(&campaign, self.source, None, None, external_id, created_at);
         if let Some(id) = line.id {
             story.id = id;
         }

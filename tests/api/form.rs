@@ -155,10 +155,12 @@ async fn unknown_draft_and_closed_campaigns_get_a_page_that_says_so(backend: Bac
     def.slug = "concept".into();
     def.status = CampaignStatus::Draft;
     app.store.save_campaign(&def, &crate::helpers::system_audit()).await.unwrap();
-    let html = app.get("/c/concept").await.text().await.unwrap();
-    assert!(html.contains("nog niet open"));
+    // A draft does not exist for the public yet: the same page as an unknown campaign.
+    let resp = app.get("/c/concept").await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert!(resp.text().await.unwrap().contains("Deze pagina bestaat niet"));
     let resp = app.post_form("/c/concept/submit", &good_form()).await;
-    assert!(resp.text().await.unwrap().contains("nog niet open"));
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 
     def.slug = "gesloten".into();
     def.status = CampaignStatus::Closed;

@@ -11,6 +11,7 @@ mod cli;
 mod discovery;
 mod durability;
 mod form;
+mod hardening;
 mod manage_campaigns;
 mod manage_stories;
 mod receipt;

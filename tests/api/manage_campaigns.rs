@@ -218,9 +218,10 @@ async fn facilitator_builds_previews_and_opens_a_campaign(backend: Backend) {
     let en = page(&app, &format!("{base}/preview?lang=en")).await;
     assert!(en.contains("What counted most in this story?") && en.contains("<html lang=\"en\">"));
 
-    // Draft: the public form is not open yet. Open it, and a storyteller can use it.
-    let public = page(&app, "/c/jeugd-utrecht").await;
-    assert!(!public.contains("name=\"a.wat_telde.0\""), "a draft takes no stories");
+    // Draft: the public form does not exist yet (not even its title). Open it, and a storyteller can use it.
+    let resp = app.get("/c/jeugd-utrecht").await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "a draft takes no stories");
+    assert!(!resp.text().await.unwrap().contains("name=\"a.wat_telde.0\""));
     post_ok(&app, &format!("{base}/status"), &[("status", "open")]).await;
     let public = page(&app, "/c/jeugd-utrecht").await;
     assert!(public.contains("Wat telde in dit verhaal het meest?"), "open campaign shows its form");
@@ -417,7 +418,7 @@ async fn toml_export_then_import_round_trips(backend: Backend) {
     assert_eq!(copy.def.status, CampaignStatus::Draft, "starts as a draft whatever the file says");
     assert_eq!(copy.def.signifiers, app.campaign.def.signifiers);
     let html = post_422(&app, "/manage/campaigns/new/toml", &[("toml", other.as_str())]).await;
-    assert!(html.contains("bestaat al"), "a slug cannot be created twice");
+    assert!(html.contains("niet beschikbaar"), "a slug cannot be created twice");
 }
 on_both_backends!(toml_export_then_import_round_trips);
 

@@ -26,7 +26,7 @@ async fn demo_engine(
 ) -> Option<(DynStore, SearchHandle, tempfile::TempDir, Option<crate::helpers::PgDatabase>)> {
     let (store, dir, pg) = fresh_store(backend).await?;
     load_demo(store.clone(), n).await.unwrap();
-    let engine = Engine::new(dir.path(), store.clone());
+    let engine = Engine::new(dir.path(), store.clone(), std::time::Duration::from_secs(300));
     engine.open_or_rebuild().await.unwrap();
     Some((store, engine, dir, pg))
 }
@@ -105,7 +105,7 @@ async fn wait_for(engine: &SearchHandle, q: &str, want: usize) -> Duration {
 async fn the_indexer_follows_new_and_deleted_stories(backend: Backend) {
     let Some((store, dir, _pg)) = fresh_store(backend).await else { return };
     store.save_campaign(&CampaignDef::from_toml(DEMO_TOML).unwrap(), &system_audit()).await.unwrap();
-    let engine = Engine::new(dir.path(), store.clone());
+    let engine = Engine::new(dir.path(), store.clone(), std::time::Duration::from_secs(300));
     tokio::spawn(engine.clone().run());
     wait_for(&engine, "", 0).await;
     let line = serde_json::json!({
@@ -145,7 +145,7 @@ async fn a_lost_corrupt_outdated_or_too_new_index_heals_from_the_database_with_i
     let before = fingerprint(&engine);
     assert!(before[1].0 > 0);
     let reopen = || async {
-        let e = Engine::new(dir.path(), store.clone());
+        let e = Engine::new(dir.path(), store.clone(), std::time::Duration::from_secs(300));
         e.open_or_rebuild().await.unwrap();
         e
     };

@@ -374,8 +374,9 @@ async fn create(
 ) -> Result<Response, String> {
     match state.store.campaign_by_slug(&def.slug).await {
         Ok(_) => {
+            // Says no more than "not available": the slug may belong to someone else's draft.
             return Err(format!(
-                "Er bestaat al een campagne met de link /c/{}. Kies een andere korte naam.",
+                "De korte naam '{}' is niet beschikbaar. Kies een andere korte naam.",
                 def.slug
             ));
         }
