@@ -204,12 +204,17 @@ mod tests {
     /// English). Round 3, the current file, scored 0.867 (0.067). Expect roughly 1 in 7 new
     /// phrasings to be missed; when you add sentences here, add them only after your last
     /// lexicon change, and move them to `sentences.tsv` once you tune on them.
+    ///
+    /// The false-alarm rate (ordinary sentences flagged) is asserted too, at the goal of
+    /// 0.10 (issue 13): measured 0.067 (2 of 30) on this file, recall 0.867 (26 of 30).
     #[test]
     fn heldout_set_generalises() {
         let r = evaluate(HELDOUT);
         println!("== safeguarding, held-out set ==\n{r}");
         assert!(r.bad_lines.is_empty(), "{:?}", r.bad_lines);
+        assert!(r.danger >= 30 && r.ordinary >= 30, "held-out set too small");
         assert!(r.recall() >= 0.85, "held-out recall {:.3}", r.recall());
+        assert!(r.false_alarm_rate() <= 0.10, "held-out false alarms {:.3}", r.false_alarm_rate());
     }
 
     #[test]

@@ -247,10 +247,25 @@ const STREET_PREFIXES: &[&str] = &[
     "den",
 ];
 
+/// Abbreviated titles that open a street name when followed by a dot: "dr. Schaepmanstraat 9",
+/// "Mgr. Nolensplein 5", "Burg. Roelenweg 7".
+const STREET_ABBREVIATIONS: &[&str] =
+    &["dr", "mr", "mgr", "st", "prof", "burg", "ds", "pr", "ir", "gen", "kard", "past", "kon", "pres"];
+
 /// Particles inside a street name.
 const STREET_PARTICLES: &[&str] = &[
     "van", "de", "der", "den", "op", "aan", "het", "'t", "t", "ter", "te", "naar", "bij", "in", "tot",
     "voor", "la", "le", "des",
+];
+
+/// Two-letter words and units that follow a number in ordinary text ("1500 km", "2010 en").
+const LOWER_PAIRS_NOT_POSTCODE: &[&str] = &[
+    "en", "of", "op", "in", "te", "is", "al", "ik", "je", "ze", "we", "nu", "ja", "na", "om", "af", "er",
+    "uw", "km", "kg", "cm", "mm", "ml", "cl", "dl", "uu", "pm", "am", "at", "on", "to", "by", "or", "an",
+    "as", "so", "no", "if", "it", "be", "do", "go", "he", "me", "my", "up", "us", "hé", "eu", "ok", "zo",
+    "nl", "de", "da", "la", "le", "et", "el", "jr", "sr", "st", "mb", "gb", "kb", "tb", "ct", "pk", "kw",
+    "dm", "xl", "xs", "pp", "bv", "nv", "vs", "tv", "pc", "cd", "ov", "cv", "hr", "mr", "dr", "ms", "yo",
+    "wk", "mn", "ff", "ah", "eh", "oh", "uh", "ha", "hi", "ya", "ye", "wo", "za", "vd", "ie", "ge",
 ];
 
 /// Lengths of IBANs per country, so that a match never runs into the next word.
@@ -292,6 +307,12 @@ const IBAN_LENGTHS: &[(&str, usize)] = &[
 /// Compiled patterns for the shaped details.
 pub(super) struct Patterns {
     email: Regex,
+    email_written: Regex,
+    handle_at: Regex,
+    handle_tag: Regex,
+    handle_cue: Regex,
+    handle_plain: Regex,
+    plate: Regex,
     url: Regex,
     domain: Regex,
     iban: Regex,
@@ -318,6 +339,17 @@ impl Patterns {
         let re = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("bad pattern {p}: {e}"));
         Patterns {
             email: re(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"),
+            email_written: re(&written_email_pattern()),
+            // Not after a letter, digit, dot or slash: "x@y.nl" is an e-mail, "tiktok.com/@x" a URL.
+            handle_at: re(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
+            handle_tag: re(r"(?-u:\b)[A-Za-z0-9_.]{2,32}#\d{4}(?-u:\b)"),
+            handle_cue: re(
+                r"(?i)(?-u:\b)(?:insta(?:gram)?|snap(?:chat)?|tik ?tok|twitter|discord|telegram|threads|bereal|twitch|youtube|kik|fb|facebook|account|acc|username|user|gebruikersnaam|handle|profiel|profile|x)(?-u:\b)",
+            ),
+            handle_plain: re(
+                r"(?-u:\b)[a-z0-9_]+(?:[._][a-z0-9_]+)+(?-u:\b)|(?-u:\b)[a-z_]+[0-9]+[a-z0-9_]*(?-u:\b)",
+            ),
+            plate: re(&plate_pattern()),
             url: re(r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'\[\]]+"#),
             domain: re(
                 r#"(?i)(?-u:\b)[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.(?:nl|com|org|net|be|eu|info|io|me|tv|app|ly|de|uk|co|fr|pl|tr|ma|sr|cw|aw|edu|gov|nu|online|blog|site|shop|social|link|gg)(?-u:\b)(?:/[^\s<>"'\[\]]*)?"#,
@@ -335,9 +367,9 @@ impl Patterns {
             )),
             date_month_year: re(&format!(r"(?i)(?-u:\b)({MONTHS_NL}|{MONTHS_EN})\s+(\d{{4}})(?-u:\b)")),
             birth: re(
-                r"(?i)(?-u:\b)(?:geboren|geb\.|geboortedatum|geboortedag|verjaardag|verjaard|jarig|born|birthday|birth|dob)",
+                r"(?i)(?-u:\b)(?:geboren|geb\.|geboortedatum|geboortedag|verjaardag|verjaard|jarig|born|birthday|birth|dob|(?:word|wordt|werd|turn|turns|turned)\s+(?:ik|hij|ze|zij|je|jij|i|he|she)?\s*\d{1,2}(?-u:\b))",
             ),
-            postcode: re(r"(?-u:\b)([1-9]\d{3})(?:\s?([A-Z]{2})|([a-z]{2}))(?-u:\b)"),
+            postcode: re(r"(?-u:\b)([1-9]\d{3})(?:\s?([A-Z]{2})|(\s?[a-z]{2}))(?-u:\b)"),
             house_number: re(
                 r"(?-u:\b)\d{1,4}(?:[a-zA-Z]{1,2}|\s?-\s?(?:[A-Za-z]{1,3}|\d{1,3})|\s(?:[A-Z]|I{1,3}|IV|hs|bis|bg))?(?-u:\b)",
             ),
@@ -360,6 +392,80 @@ impl Patterns {
             let s = m.as_str();
             let end = m.start() + s.trim_end_matches(['.', '-']).len();
             claims.claim(m.start(), end, PiiKind::Email);
+        }
+    }
+
+    /// E-mail addresses written out to fool spam bots: "marit punt kuipers at gmail punt com",
+    /// "nynke_h (at) hotmail (dot) com", "annelot . pos @ outlook . com".
+    pub fn written_emails(&self, text: &str, claims: &mut Claims) {
+        for m in self.email_written.find_iter(text) {
+            claims.claim(m.start(), m.end(), PiiKind::Email);
+        }
+    }
+
+    /// Social-media handles: "@name" anywhere, Discord tags ("name#1234"), a word with an
+    /// underscore ("kevin_4real"), and a dotted or digit-bearing username shortly after a
+    /// platform word ("snap: siebe.gamez", "mijn tiktok is lil.floor09").
+    pub fn handles(&self, text: &str, claims: &mut Claims) {
+        for m in self.handle_at.find_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || "._/@".contains(c)) {
+                continue;
+            }
+            let handle = m.as_str().trim_end_matches('.');
+            if handle.len() > 1 {
+                claims.claim(m.start(), m.start() + handle.len(), PiiKind::Handle);
+            }
+        }
+        for m in self.handle_tag.find_iter(text) {
+            claims.claim(m.start(), m.end(), PiiKind::Handle);
+        }
+        let cues: Vec<usize> = self.handle_cue.find_iter(text).map(|m| m.end()).collect();
+        for m in self.handle_plain.find_iter(text) {
+            let h = m.as_str();
+            if h.len() < 4 || h.len() > 30 || text[..m.start()].ends_with(['@', '.', '/', '-']) {
+                continue;
+            }
+            if text[m.end()..].starts_with(['@', '/']) || h.split(['.', '_']).any(str::is_empty) {
+                continue;
+            }
+            // An underscore never occurs in an ordinary word; a dot or a digit inside a word
+            // only counts shortly after a platform word in the same sentence.
+            let underscore = h.contains('_');
+            let after_cue = cues.iter().any(|&c| {
+                c <= m.start() && m.start() - c <= 40 && !text[c..m.start()].contains(['.', '!', '?', '\n'])
+            });
+            let shaped = h.contains('.') && h.split('.').all(|p| p.len() >= 2);
+            let digits = h.chars().any(|c| c.is_ascii_digit()) && h.chars().any(|c| c.is_ascii_alphabetic());
+            if underscore || (after_cue && (shaped || digits)) {
+                claims.claim(m.start(), m.end(), PiiKind::Handle);
+            }
+        }
+    }
+
+    /// Dutch licence plates in every sidecode since 1951, with dashes or spaces.
+    pub fn plates(&self, text: &str, claims: &mut Claims) {
+        let mut from = 0;
+        while let Some(m) = self.plate.find_at(text, from) {
+            // A rejected candidate may hide a real plate that starts inside it.
+            from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            let s = m.as_str();
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let joined = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '/');
+            if joined(before) || joined(after) {
+                continue;
+            }
+            let letters: Vec<char> = s.chars().filter(char::is_ascii_alphabetic).collect();
+            let upper = letters.iter().all(char::is_ascii_uppercase);
+            let lower = letters.iter().all(char::is_ascii_lowercase);
+            // Spaces only with capitals ("ZK 581 D"), so "100 km 5" stays; one case throughout.
+            if !(upper || (lower && !s.contains(' '))) {
+                continue;
+            }
+            if claims.claim(m.start(), m.end(), PiiKind::Plate) {
+                from = m.end();
+            }
         }
     }
 
@@ -510,8 +616,16 @@ impl Patterns {
         for c in self.postcode.captures_iter(text) {
             let m = c.get(0).expect("match");
             let letters = c.get(2).or(c.get(3)).expect("letters").as_str();
-            if ["SA", "SD", "SS", "sa", "sd", "ss"].contains(&letters) {
+            if ["SA", "SD", "SS", "sa", "sd", "ss"].contains(&letters.trim_start()) {
                 continue;
+            }
+            // "7811 jb" in chat style, but not "2010 en 2011" or "1500 km": a lowercase pair
+            // after a space must not be a word and the number must not look like a year.
+            if let Some(lower) = letters.strip_prefix(char::is_whitespace) {
+                let year = c[1].starts_with("19") || c[1].starts_with("20");
+                if year || LOWER_PAIRS_NOT_POSTCODE.contains(&lower) {
+                    continue;
+                }
             }
             claims.claim(m.start(), m.end(), PiiKind::Postcode);
         }
@@ -628,8 +742,21 @@ impl Patterns {
             let info = lex.info(key);
             (info.known() || !info.common) && !info.non_person
         };
+        let lower_particle = |t: &Tok| !t.cap && STREET_PARTICLES.contains(&t.key.as_str());
         for _ in 0..4 {
-            if s == 0 || !simple_gap(text, &toks[s - 1], &toks[s]) {
+            if s == 0 {
+                break;
+            }
+            // "dr. Schaepmanstraat", "Mgr. Nolensplein": an abbreviated title opens the name.
+            let gap = &text[toks[s - 1].end..toks[s].start];
+            let abbreviation = STREET_ABBREVIATIONS.contains(&toks[s - 1].key.as_str())
+                && (gap == ". " || gap == ".")
+                && claims.free(toks[s - 1].start, toks[s - 1].end);
+            if abbreviation {
+                s -= 1;
+                continue;
+            }
+            if !simple_gap(text, &toks[s - 1], &toks[s]) {
                 break;
             }
             let prev = &toks[s - 1];
@@ -637,10 +764,32 @@ impl Patterns {
                 s -= 1;
                 continue;
             }
-            let lower_particle = !prev.cap && STREET_PARTICLES.contains(&prev.key.as_str());
-            if lower_particle && s >= 2 && simple_gap(text, &toks[s - 2], prev) && fits(&toks[s - 2]) {
-                s -= 2;
-                continue;
+            // "Oude Kijk in 't Jatstraat": one or two lowercase particles inside the name.
+            if lower_particle(prev) && s >= 2 && simple_gap(text, &toks[s - 2], prev) {
+                if fits(&toks[s - 2]) {
+                    s -= 2;
+                    continue;
+                }
+                let two = s >= 3
+                    && lower_particle(&toks[s - 2])
+                    && simple_gap(text, &toks[s - 3], &toks[s - 2])
+                    && fits(&toks[s - 3]);
+                if two {
+                    s -= 3;
+                    continue;
+                }
+                // An ordinary word after a street prefix: "Oude Kijk in 't Jatstraat".
+                let prefixed = s >= 4
+                    && lower_particle(&toks[s - 2])
+                    && toks[s - 3].cap
+                    && simple_gap(text, &toks[s - 3], &toks[s - 2])
+                    && simple_gap(text, &toks[s - 4], &toks[s - 3])
+                    && STREET_PREFIXES.contains(&toks[s - 4].key.as_str())
+                    && fits(&toks[s - 4]);
+                if prefixed {
+                    s -= 4;
+                    continue;
+                }
             }
             break;
         }
@@ -736,6 +885,42 @@ pub(super) fn is_street_head(key: &str) -> bool {
 pub(super) fn simple_gap(text: &str, a: &Tok, b: &Tok) -> bool {
     let gap = &text[a.end..b.start];
     !gap.is_empty() && gap.len() <= 2 && gap.chars().all(|c| c == ' ' || c == '\t')
+}
+
+/// The sidecodes of Dutch licence plates: L = letter, D = digit, groups joined by "-" or " ".
+const SIDECODES: &[&str] = &[
+    "LL-DD-DD", "DD-DD-LL", "DD-LL-DD", "LL-DD-LL", "LL-LL-DD", "DD-LL-LL", "DD-LLL-D", "D-LLL-DD",
+    "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "L-DD-LLL", "D-LL-DDD", "DDD-LL-D",
+];
+
+fn plate_pattern() -> String {
+    let codes: Vec<String> = SIDECODES
+        .iter()
+        .map(|code| {
+            let groups: Vec<String> = code
+                .split('-')
+                .map(|g| {
+                    let n = g.len();
+                    if g.starts_with('L') { format!("[A-Za-z]{{{n}}}") } else { format!("[0-9]{{{n}}}") }
+                })
+                .collect();
+            groups.join("[- ]")
+        })
+        .collect();
+    format!("(?-u:\\b)(?:{})(?-u:\\b)", codes.join("|"))
+}
+
+/// "at" and "dot" spelled out or bracketed, with the local part and domain around them.
+fn written_email_pattern() -> String {
+    let at = r"(?:\s*(?:@|\(at\)|\{at\}|<at>|\[at\]|\(apenstaartje\))\s*|\s+(?:at|apenstaartje|apestaartje|apenstaart)\s+)";
+    let dot = r"(?:\s*(?:\.|\(dot\)|\{dot\}|<dot>|\[dot\]|\(punt\)|\{punt\}|<punt>|\[punt\])\s*|\s+(?:dot|punt)\s+)";
+    let word = r"[\p{L}\p{N}_%+\-]+";
+    let tld = "(?:com|nl|be|net|org|eu|de|info|io|me|co|uk|fr|pl|tr|ma|sr|edu|online|live)";
+    // "jaimy punt de boer at ...": a surname particle may follow a dot word with a space.
+    let particles = r"(?:(?:van|de|der|den|ter|ten|te|het|el|al)\s+)*";
+    format!(
+        r"(?i)(?-u:\b){word}(?:{dot}{particles}{word}){{0,3}}{at}{word}(?:{dot}{word}){{0,2}}{dot}{tld}(?-u:\b)"
+    )
 }
 
 fn classify_number(text: &str, groups: &[(usize, usize)]) -> Option<PiiKind> {
