@@ -949,6 +949,9 @@ impl Lexicon {
         if !info.known() && key.contains('-') {
             self.hyphenated(key, &mut info);
         }
+        if !info.known() && !info.common && !info.non_person && self.is_compound_word(key) {
+            info.common = true;
+        }
         let possessive_of_first = key
             .strip_suffix('s')
             .is_some_and(|base| base.len() > 2 && self.first.contains(base) && !self.common.contains(base));
@@ -985,6 +988,29 @@ impl Lexicon {
             info.sur = true;
             info.common = false;
         }
+    }
+
+    /// Dutch glues ordinary words together ("oudersverhaal", "jongerenraad"), so most
+    /// compounds are in no word list: an unlisted word that is two ordinary words, with an
+    /// optional linking s, is an ordinary word too. Listed names never get here.
+    fn is_compound_word(&self, key: &str) -> bool {
+        key.len() >= 8 && key.chars().all(char::is_alphabetic) && self.compound_of(key, 3)
+    }
+
+    /// `key` is an ordinary word followed by an ordinary word or (up to `parts` words) a
+    /// compound of them.
+    fn compound_of(&self, key: &str, parts: usize) -> bool {
+        if parts < 2 {
+            return false;
+        }
+        key.char_indices().skip(3).any(|(i, _)| {
+            let (left, right) = key.split_at(i);
+            let left_ok = self.common.contains(left)
+                || left.strip_suffix('s').is_some_and(|l| l.chars().count() >= 3 && self.common.contains(l));
+            left_ok
+                && right.chars().count() >= 4
+                && (self.common.contains(right) || self.compound_of(right, parts - 1))
+        })
     }
 
     pub fn is_common(&self, key: &str) -> bool {

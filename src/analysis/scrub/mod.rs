@@ -531,6 +531,9 @@ mod tests {
         untouched("Het Sophia Kinderziekenhuis en de Raad voor de Kinderbescherming.");
         untouched("In May we went to Utrecht, and I thank God for Instagram and TikTok.");
         untouched("De hoop dat de roos bloeit, zei de juf.");
+        // Compounds of ordinary words are in no word list, and a title may be one word.
+        untouched("Oudersverhaal 33");
+        untouched("Jongerenverhaal 09: de wachtlijst");
     }
 
     #[test]
