@@ -80,6 +80,19 @@ async fn wait_for_rule_tags(store: &DynStore, ids: &[String], theme_id: &str, wi
     }
 }
 
+async fn wait_until_up(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server did not come up on port {port}");
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -107,6 +120,7 @@ async fn rule_tags_reach_stories_imported_while_the_server_was_stopped(backend: 
     // The server runs and tags a story that arrives while it runs.
     let port = free_port();
     let mut server = serve(dir.path(), &url, port);
+    wait_until_up(port).await;
     let first = story(&campaign.id, "De buurvrouw hielp ons de eerste keer.");
     store.insert_story(&first).await.unwrap();
     let tagged =

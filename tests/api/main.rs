@@ -19,6 +19,7 @@ mod receipt;
 mod retention;
 mod search;
 mod search_pages;
+mod schema;
 mod security;
 mod store;
 mod tagging;
