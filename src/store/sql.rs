@@ -16,8 +16,9 @@ pub const CAMPAIGNS: &str =
     "SELECT id, definition, form_version, created_at, updated_at FROM campaigns ORDER BY created_at, slug";
 pub const INSERT_CAMPAIGN: &str = "INSERT INTO campaigns (id, slug, status, definition, form_version, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, 1, $5, $5)";
+/// Conditional on the form version the change was made to (`$5`): 0 rows means a lost race.
 pub const UPDATE_CAMPAIGN: &str = "UPDATE campaigns SET status = $2, definition = $3, form_version = form_version + 1, \
-     updated_at = $4 WHERE id = $1";
+     updated_at = $4 WHERE id = $1 AND form_version = $5";
 
 pub const INSERT_STORY: &str = concat!(
     "INSERT INTO stories (",
@@ -134,6 +135,7 @@ pub const TAG_EXISTS: &str =
     "SELECT COUNT(*) FROM tags WHERE story_id = $1 AND theme_id = $2 AND source = $3";
 pub const MOVE_TAG: &str =
     "UPDATE tags SET theme_id = $3 WHERE story_id = $1 AND theme_id = $2 AND source = $4";
+pub const MARK_THEME_MERGED: &str = "UPDATE themes SET merged_into = $2, updated_at = $3 WHERE id = $1";
 pub const TAGS_OF_THEME: &str = concat!("SELECT ", tag_columns!(), " FROM tags WHERE theme_id = $1");
 pub const INSERT_TAG_HISTORY: &str = "INSERT INTO tag_history (story_id, theme_id, source, state, confidence, by_user, \
      action, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -246,3 +248,15 @@ pub const FLAGGED_STORIES: &str = concat!(
     " FROM stories WHERE campaign_id = $1 AND safeguarding IS NOT NULL AND ($2 OR NOT EXISTS \
      (SELECT 1 FROM safeguarding_followups f WHERE f.story_id = stories.id)) ORDER BY created_at, id"
 );
+
+pub const FOLLOWER_POSITION: &str = "SELECT seq FROM follower_positions WHERE name = $1";
+/// Only forwards: a slow instance that lost its lease cannot move a follower back.
+pub const SET_FOLLOWER_POSITION: &str = "INSERT INTO follower_positions (name, seq, updated_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at \
+     WHERE follower_positions.seq < excluded.seq";
+/// Takes a free or expired lease, or renews one this holder has; 0 rows when another holds it.
+pub const ACQUIRE_LEASE: &str = "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+     WHERE leases.holder = excluded.holder OR leases.expires_at < $4";
+pub const RELEASE_LEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2";
+pub const PING: &str = "SELECT 1";
