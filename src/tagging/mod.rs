@@ -4,6 +4,14 @@
 //! the search index and background jobs.
 
 pub mod codebook;
+pub mod coding;
+pub mod error;
 pub mod rules;
 pub mod suggestions;
+pub mod themes;
 pub mod threads;
+mod tx;
+
+pub use error::TaggingError;
+/// The unit of work the use cases write through.
+pub(crate) type Tx = tx::Tx;
