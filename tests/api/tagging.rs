@@ -3,7 +3,7 @@
 //! JSON round trips, rule previews that count what saving then tags, tags on the story page with
 //! their provenance, bulk tagging from search results, and the coding queue.
 
-use crate::helpers::{Backend, TestApp, hidden_fields, spawn_app, system_audit};
+use crate::helpers::{Backend, TestApp, hidden_fields, spawn_app, system_audit, unescape};
 use crate::on_both_backends;
 use luister::domain::audit::AuditFilter;
 use luister::domain::theme::{Tag, TagSource, TagState, Theme};
@@ -524,6 +524,17 @@ async fn bulk_tagging_from_search_tags_only_stories_of_the_campaign(backend: Bac
     let mut form: Vec<(&str, &str)> = ids.iter().map(|id| ("story", id.as_str())).collect();
     form.push(("theme", &t.id));
     form.push(("query", &query));
+    // First a page that says what will happen, with confirm and cancel; nothing is tagged yet.
+    let resp = app.post_form(&format!("{BASE}/tags/bulk"), &form).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("3 verhalen krijgen het thema ‘Wachtlijst’"), "{html}");
+    assert!(unescape(&html).contains("class=\"button\" href=\"/search?q=wachtlijst&sort=newest\">Annuleren"));
+    assert!(app.store.tags_for_campaign(&c).await.unwrap().iter().all(|x| x.theme_id != t.id));
+    let confirm = hidden_fields(&html);
+    assert_eq!(confirm.iter().filter(|(k, _)| k == "story").count(), 3);
+    assert!(confirm.iter().any(|(k, v)| k == "step" && v == "confirm"));
+    form.push(("step", "confirm"));
     let resp = app.post_form(&format!("{BASE}/tags/bulk"), &form).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), "/search?q=wachtlijst&sort=newest&tagged=3");
