@@ -3,8 +3,6 @@
 //! name in files, by id in the database.
 
 use super::Tx;
-#[allow(unused_imports)]
-use super::tx::Begin;
 use crate::domain::theme::{PALETTE, Theme, validate};
 use crate::store::{DynStore, StoreError};
 use serde::{Deserialize, Serialize};

@@ -5,8 +5,6 @@
 //! audit entry are written together.
 
 use super::error::{Result, TaggingError};
-#[allow(unused_imports)]
-use super::tx::Begin;
 use crate::domain::theme::{Tag, TagSource, TagState, Theme};
 use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::store::{DynStore, StoreError};

@@ -10,8 +10,8 @@ pub mod rules;
 pub mod suggestions;
 pub mod themes;
 pub mod threads;
-mod tx;
 
 pub use error::TaggingError;
-/// The unit of work the use cases write through.
-pub(crate) type Tx = tx::Tx;
+/// The unit of work the use cases write through: a change, its tag history and story events,
+/// and its audit entry commit together or not at all.
+pub(crate) type Tx = Box<dyn crate::store::StoreTx>;

@@ -5,8 +5,6 @@
 
 use super::error::{Result, TaggingError};
 use super::rules;
-#[allow(unused_imports)]
-use super::tx::Begin;
 use crate::domain::theme::Theme;
 use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::search::SearchHandle;

@@ -5,8 +5,6 @@
 
 use super::Tx;
 use super::error::{Result, TaggingError};
-#[allow(unused_imports)]
-use super::tx::Begin;
 use crate::analysis::discovery::{self, Discovery, Doc, K, Params};
 use crate::domain::job::Job;
 use crate::domain::theme::{PALETTE, Tag, TagSource, TagState, Theme};
