@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const BASE: &str = "/manage/campaigns/eigen-netwerk";
 
 /// A story through the public API; returns its id.
-async fn post_story(app: &TestApp, slug: &str, text: &str) -> String {
+pub(crate) async fn post_story(app: &TestApp, slug: &str, text: &str) -> String {
     let body = serde_json::json!({
         "text": text, "perspective": "youth", "prompt": "zelf-geregeld", "consent": true,
         "answers": { "gevoel": "blij", "wat_hielp": [1, 1, 1] }
@@ -698,3 +698,180 @@ async fn themes_and_stories_of_another_campaign_are_not_found_under_this_slug() 
     );
     let _ = c;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every change commits whole, with its audit entry, or not at all
+
+/// Makes every audit insert fail (a trigger that raises), or lets them through again, through a
+/// connection of its own to the app's database.
+pub(crate) async fn refuse_audit(app: &TestApp, refuse: bool) {
+    let url = app.store_url();
+    let statements: &[&str] = match (url.starts_with("sqlite"), refuse) {
+        (true, true) => &[
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+        ],
+        (true, false) => &["DROP TRIGGER refuse_audit"],
+        (false, true) => &[
+            "CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ],
+        (false, false) => &["DROP TRIGGER refuse_audit ON audit_log"],
+    };
+    for q in statements {
+        let q = sqlx::AssertSqlSafe(q.to_string());
+        if url.starts_with("sqlite") {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// What a tagging change can touch: the campaign's themes and tags, the stories' tag history,
+/// the job's result, the event log and the audit log.
+pub(crate) async fn snapshot(app: &TestApp, stories: &[String], job: Option<&str>) -> String {
+    let c = &app.campaign.id;
+    let mut themes = app.store.themes(Some(c)).await.unwrap();
+    themes.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut tags = app.store.tags_for_campaign(c).await.unwrap();
+    tags.sort_by_key(|t| (t.story_id.clone(), t.theme_id.clone(), t.source));
+    let mut history = Vec::new();
+    for s in stories {
+        history.push(app.store.tag_history(s).await.unwrap());
+    }
+    let job = match job {
+        Some(id) => Some(app.store.job(id).await.unwrap().result),
+        None => None,
+    };
+    let seq = app.store.last_event_seq().await.unwrap();
+    let audit =
+        app.store.audit_entries(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap();
+    format!("{themes:?}\n{tags:?}\n{history:?}\n{job:?}\nevents {seq}\naudit {}", audit.len())
+}
+
+/// Posts a change while the audit log refuses entries: the answer is an error page and the
+/// database is as it was. With the audit log back, the same post changes something, so the
+/// first outcome was the transaction's doing and not a post that does nothing.
+pub(crate) async fn a_failed_audit_changes_nothing(
+    app: &TestApp,
+    url: &str,
+    fields: &[(&str, &str)],
+    stories: &[String],
+    job: Option<&str>,
+) {
+    let before = snapshot(app, stories, job).await;
+    refuse_audit(app, true).await;
+    let resp = app.post_form(url, fields).await;
+    let status = resp.status();
+    let html = resp.text().await.unwrap();
+    refuse_audit(app, false).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{url}: {html}");
+    assert!(html.contains("Er ging iets mis"), "a clear error page: {html}");
+    assert_eq!(snapshot(app, stories, job).await, before, "{url} left something behind");
+    let resp = app.post_form(url, fields).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{url} works with the audit log back");
+    assert_ne!(snapshot(app, stories, job).await, before, "{url} changed something the second time");
+}
+
+async fn creating_a_theme_commits_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let fields = [("name", "Wachtlijst"), ("colour", "#2e6b30"), ("description", "Wachten op hulp")];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes"), &fields, &[], None).await;
+    assert!(audited(&app, "theme_created").await);
+}
+on_both_backends!(creating_a_theme_commits_with_its_audit_entry_or_not_at_all);
+
+async fn editing_a_theme_commits_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let t = theme(&app, Some(&c), "Wachten", None).await;
+    let fields = [("name", "Wachten op hulp"), ("colour", "#2e6b30")];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/{}", t.id), &fields, &[], None).await;
+    assert_eq!(app.store.theme(&t.id).await.unwrap().name, "Wachten op hulp");
+}
+on_both_backends!(editing_a_theme_commits_with_its_audit_entry_or_not_at_all);
+
+async fn merging_themes_is_one_transaction_with_its_audit_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Mijn buurvrouw hielp me toen ik wachtte.").await;
+    indexed(&app, 2).await;
+    let top = theme(&app, Some(&c), "Wachten", None).await;
+    let from = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let mut child = theme(&app, Some(&c), "Lange wachtlijst", None).await;
+    child.parent_id = Some(from.id.clone());
+    app.store.update_theme(&child).await.unwrap();
+    app.store
+        .set_tags(&[
+            suggestion(&a, &from.id, 0.8, &["wachtlijst"]),
+            suggestion(&b, &top.id, 0.7, &["wachtte"]),
+        ])
+        .await
+        .unwrap();
+    let fields = [("from", from.id.as_str()), ("into", top.id.as_str())];
+    let stories = [a.clone(), b];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/merge"), &fields, &stories, None).await;
+    assert_eq!(app.store.theme(&from.id).await.unwrap().merged_into.as_deref(), Some(top.id.as_str()));
+    assert_eq!(app.store.theme(&child.id).await.unwrap().parent_id.as_deref(), Some(top.id.as_str()));
+    assert!(app.store.tags_for_story(&a).await.unwrap().iter().any(|t| t.theme_id == top.id));
+}
+on_both_backends!(merging_themes_is_one_transaction_with_its_audit_entry);
+
+async fn saving_a_rule_retags_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Mijn buurvrouw hielp me met huiswerk.").await;
+    indexed(&app, 2).await;
+    let t = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let fields = [("rule", "wachtlijst"), ("step", "save"), ("previewed", "wachtlijst")];
+    let stories = [a.clone(), b];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/{}/rule", t.id), &fields, &stories, None)
+        .await;
+    let tags = app.store.tags_for_story(&a).await.unwrap();
+    assert!(tags.iter().any(|x| x.theme_id == t.id && x.source == TagSource::Rule));
+}
+on_both_backends!(saving_a_rule_retags_with_its_audit_entry_or_not_at_all);
+
+async fn a_coding_decision_is_audited_in_the_same_transaction(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let story = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let t = theme(&app, Some(&c), "Wachten", None).await;
+    app.store.set_tags(&[suggestion(&story, &t.id, 0.8, &["wachtlijst"])]).await.unwrap();
+    let fields = [("action", "accept"), ("theme", t.id.as_str())];
+    let url = format!("{BASE}/stories/{story}/tags");
+    a_failed_audit_changes_nothing(&app, &url, &fields, std::slice::from_ref(&story), None).await;
+    assert!(audited(&app, "tag").await);
+}
+on_both_backends!(a_coding_decision_is_audited_in_the_same_transaction);
+
+async fn bulk_tagging_is_all_or_nothing_with_its_audit_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Nog steeds op de wachtlijst.").await;
+    let t = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let fields = [
+        ("story", a.as_str()),
+        ("story", b.as_str()),
+        ("theme", t.id.as_str()),
+        ("query", "q=wachtlijst"),
+        ("step", "confirm"),
+    ];
+    let stories = [a.clone(), b.clone()];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/tags/bulk"), &fields, &stories, None).await;
+    assert!(audited(&app, "bulk_tag").await);
+}
+on_both_backends!(bulk_tagging_is_all_or_nothing_with_its_audit_entry);
