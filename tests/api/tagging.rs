@@ -875,3 +875,68 @@ async fn bulk_tagging_is_all_or_nothing_with_its_audit_entry(backend: Backend) {
     assert!(audited(&app, "bulk_tag").await);
 }
 on_both_backends!(bulk_tagging_is_all_or_nothing_with_its_audit_entry);
+
+async fn the_coding_queue_shows_each_suggestion_once_counts_down_and_records_hand_choices_as_the_persons(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    let me = app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let sure =
+        post_story(&app, "eigen-netwerk", "We wachtten maanden op hulp; de wachtlijst was eindeloos.").await;
+    let other = post_story(&app, "eigen-netwerk", "Mijn tante hielp me toen ik niet naar school ging.").await;
+    let waiting = theme(&app, Some(&c), "Wachten", None).await;
+    let school = theme(&app, Some(&c), "School", None).await;
+    app.store
+        .set_tags(&[
+            suggestion(&sure, &waiting.id, 0.9, &["wachtlijst"]),
+            suggestion(&sure, &school.id, 0.45, &["hulp"]),
+            suggestion(&other, &school.id, 0.6, &["school"]),
+        ])
+        .await
+        .unwrap();
+    let queue = format!("{BASE}/coding");
+    let tags_of = |id: &str| format!("{BASE}/stories/{id}/tags");
+
+    let html = app.get(&queue).await.text().await.unwrap();
+    // The story text is a scroll box a keyboard can reach, with a role and a name.
+    assert!(html.contains(
+        "class=\"story-full\" tabindex=\"0\" role=\"region\" aria-label=\"Tekst van het verhaal\""
+    ));
+    // Each suggestion once: in the numbered list, not again as a model row in the tag table.
+    assert_eq!(html.matches("data-accept=\"1\"").count(), 1);
+    let table = between(&html, "id=\"themas\"", "</section>");
+    assert!(!table.contains("source-model"), "the model's rows are in the list above: {table}");
+    assert!(table.contains("Behalve de voorstellen hierboven"));
+    assert!(html.contains("3 voorstellen om over te beslissen"), "{html}");
+    // The story page still shows the suggestions in its table.
+    let page = app.get(&format!("{BASE}/stories/{sure}")).await.text().await.unwrap();
+    assert!(page.contains("source-model"));
+
+    // Accepting one suggestion: one fewer to decide on.
+    app.post_form(&tags_of(&sure), &[("action", "accept"), ("theme", &waiting.id), ("back", "coding")]).await;
+    let html = app.get(&format!("{queue}?story={sure}")).await.text().await.unwrap();
+    assert!(html.contains("2 voorstellen om over te beslissen"), "{html}");
+
+    // Choosing the other suggested theme by hand from the list: the person's own tag, and the
+    // suggestion is no longer open; the model's tag is not turned into an accepted one.
+    let resp =
+        app.post_form(&tags_of(&sure), &[("action", "add"), ("theme", &school.id), ("back", "coding")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let tags = app.store.tags_for_story(&sure).await.unwrap();
+    let of = |source| tags.iter().find(|t| t.theme_id == school.id && t.source == source).cloned();
+    let manual = of(TagSource::Manual).expect("a hand-made tag");
+    assert_eq!((manual.state, manual.by_user.as_deref()), (TagState::Accepted, Some(me.id.as_str())));
+    assert_eq!(of(TagSource::Model).unwrap().state, TagState::Suggested);
+    let history = app.store.tag_history(&sure).await.unwrap();
+    let last = history.iter().rfind(|h| h.theme_id == school.id).unwrap();
+    assert_eq!((last.source, last.by_user.as_deref()), (TagSource::Manual, Some(me.id.as_str())));
+    let html = app.get(&format!("{queue}?story={sure}")).await.text().await.unwrap();
+    assert!(
+        html.contains("Nog 1 verhaal met open voorstellen")
+            && html.contains("1 voorstel om over te beslissen")
+    );
+}
+on_both_backends!(
+    the_coding_queue_shows_each_suggestion_once_counts_down_and_records_hand_choices_as_the_persons
+);
