@@ -2,6 +2,7 @@
 //! that campaigns copy from, and import/export as JSON or CSV. Themes refer to their parent by
 //! name in files, by id in the database.
 
+use super::Tx;
 use crate::domain::theme::{PALETTE, Theme, validate};
 use crate::store::{DynStore, StoreError};
 use serde::{Deserialize, Serialize};
@@ -146,10 +147,22 @@ fn entries_of(themes: &[Theme]) -> Vec<Entry> {
         .collect()
 }
 
-/// Adds the entries to a codebook (`campaign_id` `None`: the global one). Entries whose name is
-/// already there update that theme; returns (created, updated).
+/// Adds the entries to a codebook (`campaign_id` `None`: the global one), in one transaction.
+/// Entries whose name is already there update that theme; returns (created, updated).
 pub async fn import(
     store: &DynStore,
+    campaign_id: Option<&str>,
+    entries: &[Entry],
+) -> Result<(usize, usize), StoreError> {
+    let mut tx = store.begin().await?;
+    let counts = import_in(&mut tx, campaign_id, entries).await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// `import` inside a caller's transaction (which adds its audit entry).
+pub async fn import_in(
+    store: &mut Tx,
     campaign_id: Option<&str>,
     entries: &[Entry],
 ) -> Result<(usize, usize), StoreError> {
@@ -209,9 +222,10 @@ pub async fn ensure_default(store: &DynStore) -> anyhow::Result<usize> {
     Ok(created)
 }
 
-/// Copies global themes (all, or the named ones with their parents) into a campaign's codebook.
+/// Copies global themes (all, or the named ones with their parents) into a campaign's codebook,
+/// inside the caller's transaction.
 pub async fn copy_global(
-    store: &DynStore,
+    store: &mut Tx,
     campaign_id: &str,
     only: Option<&[String]>,
 ) -> Result<(usize, usize), StoreError> {
@@ -229,7 +243,7 @@ pub async fn copy_global(
         .collect();
     wanted.extend(parents);
     let chosen: Vec<Theme> = wanted.into_iter().cloned().collect();
-    import(store, Some(campaign_id), &entries_of(&chosen)).await
+    import_in(store, Some(campaign_id), &entries_of(&chosen)).await
 }
 
 #[cfg(test)]

@@ -4,6 +4,14 @@
 //! the search index and background jobs.
 
 pub mod codebook;
+pub mod coding;
+pub mod error;
 pub mod rules;
 pub mod suggestions;
+pub mod themes;
 pub mod threads;
+
+pub use error::TaggingError;
+/// The unit of work the use cases write through: a change, its tag history and story events,
+/// and its audit entry commit together or not at all.
+pub(crate) type Tx = Box<dyn crate::store::StoreTx>;

@@ -3,15 +3,18 @@
 //! facilitator needs to judge a thread (its words, size, share per perspective, the stories
 //! that show it best, how stable it is), and let people rename, merge, split and promote threads.
 
+use super::Tx;
+use super::error::{Result, TaggingError};
 use crate::analysis::discovery::{self, Discovery, Doc, K, Params};
 use crate::domain::job::Job;
 use crate::domain::theme::{PALETTE, Tag, TagSource, TagState, Theme};
-use crate::domain::{Perspective, Story};
+use crate::domain::{Actor, AuditAction, AuditEntry, Perspective, Story};
 use crate::jobs::{Cancelled, JobError, JobHandle, Progress};
 use crate::search::SearchHandle;
 use crate::search::exec::{self, SearchRequest, Sort};
 use crate::store::{DynStore, StoryCursor};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use time::OffsetDateTime;
 
@@ -295,19 +298,15 @@ pub async fn merge(
     Ok(new)
 }
 
-/// Makes a thread a theme of the campaign's codebook under `theme_id` (which the caller has
-/// already recorded on the thread in the run); its stories get model-suggested tags for people to
-/// accept, with the thread's words as the explanation.
-pub async fn promote(
-    store: &DynStore,
+/// The theme a promoted thread becomes and the suggestions its stories get: a name no live theme
+/// has yet, the thread's words as description and explanation. Pure.
+pub fn promotion(
     campaign_id: &str,
-    run: &Run,
-    thread: usize,
+    existing: &[Theme],
+    t: &ThreadView,
     theme_id: &str,
-) -> anyhow::Result<Theme> {
-    let existing = store.themes(Some(campaign_id)).await?;
-    let t =
-        run.threads.iter().find(|t| t.id == thread).ok_or_else(|| anyhow::anyhow!("no thread {thread}"))?;
+    now: OffsetDateTime,
+) -> (Theme, Vec<Tag>) {
     let base = t
         .name
         .clone()
@@ -318,7 +317,6 @@ pub async fn promote(
         name = format!("{base} ({n})");
         n += 1;
     }
-    let now = OffsetDateTime::now_utc();
     let theme = Theme {
         id: theme_id.to_string(),
         campaign_id: Some(campaign_id.to_string()),
@@ -331,9 +329,8 @@ pub async fn promote(
         created_at: now,
         updated_at: now,
     };
-    store.create_theme(&theme).await?;
     let words: Vec<(String, f64)> = t.label_terms.iter().take(5).map(|w| (w.clone(), 1.0)).collect();
-    let tags: Vec<Tag> = t
+    let tags = t
         .members
         .iter()
         .map(|(story, score)| Tag {
@@ -347,8 +344,110 @@ pub async fn promote(
             at: now,
         })
         .collect();
-    store.set_tags(&tags).await?;
-    Ok(theme)
+    (theme, tags)
+}
+
+/// How often a run change is tried again when someone else saved the run in between.
+const ATTEMPTS: usize = 5;
+
+fn busy() -> TaggingError {
+    TaggingError::Conflict(
+        "Iemand anders verandert deze draden op dit moment. Wacht even en probeer het opnieuw.".into(),
+    )
+}
+
+/// The run of a finished job of this campaign, with the stored value to compare against.
+async fn run_in(tx: &mut Tx, campaign_id: &str, job_id: &str) -> Result<(serde_json::Value, Run)> {
+    let job = tx.job(job_id).await?;
+    if job.campaign_id.as_deref() != Some(campaign_id) {
+        return Err(TaggingError::NotFound);
+    }
+    match (job.result.clone(), run_of_job(&job)) {
+        (Some(v), Some(run)) => Ok((v, run)),
+        _ => Err(TaggingError::NotFound),
+    }
+}
+
+fn thread_of(run: &mut Run, thread: usize) -> Result<&mut ThreadView> {
+    run.threads.iter_mut().find(|t| t.id == thread).ok_or(TaggingError::NotFound)
+}
+
+fn thread_audit(by: &Actor, campaign_id: &str, details: serde_json::Value) -> AuditEntry {
+    AuditEntry::new(by.clone(), AuditAction::CampaignChanged)
+        .campaign(campaign_id.to_string())
+        .target(format!("campaign:{campaign_id}"))
+        .details(details)
+}
+
+/// Longest name of a thread.
+pub const MAX_THREAD_NAME: usize = 80;
+
+/// Names a thread of a run (`None` or blank: back to its words). The run is saved only if
+/// nobody changed it in between (else read again and redone), with the audit entry.
+pub async fn rename(
+    store: &DynStore,
+    by: &Actor,
+    campaign_id: &str,
+    job_id: &str,
+    thread: usize,
+    name: &str,
+) -> Result<()> {
+    let name = name.trim();
+    if name.chars().count() > MAX_THREAD_NAME || name.contains('\n') {
+        return Err(TaggingError::Invalid("Een naam is één regel van hoogstens 80 tekens.".into()));
+    }
+    let name = (!name.is_empty()).then(|| name.to_string());
+    for _ in 0..ATTEMPTS {
+        let mut tx = store.begin().await?;
+        let (expected, mut run) = run_in(&mut tx, campaign_id, job_id).await?;
+        thread_of(&mut run, thread)?.name = name.clone();
+        let value = serde_json::to_value(&run).map_err(anyhow::Error::from)?;
+        if !tx.save_job_result(job_id, &expected, &value).await? {
+            continue;
+        }
+        let details = json!({ "change": "thread_renamed", "run": job_id, "thread": thread });
+        tx.audit(&thread_audit(by, campaign_id, details)).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    Err(busy())
+}
+
+/// Makes a thread a theme of the campaign's codebook: the theme, its suggestions for the
+/// thread's stories, the thread's link to the theme in the run, and the audit entry, in one
+/// transaction. Two facilitators promoting the same thread at once make one theme: the run is
+/// compared-and-swapped, and the second is told the thread already is a theme.
+pub async fn promote(
+    store: &DynStore,
+    by: &Actor,
+    campaign_id: &str,
+    job_id: &str,
+    thread: usize,
+    now: OffsetDateTime,
+) -> Result<Theme> {
+    for _ in 0..ATTEMPTS {
+        let mut tx = store.begin().await?;
+        let (expected, mut run) = run_in(&mut tx, campaign_id, job_id).await?;
+        let existing: Vec<Theme> =
+            tx.themes(Some(campaign_id)).await?.into_iter().filter(|t| t.merged_into.is_none()).collect();
+        let t = thread_of(&mut run, thread)?;
+        if t.theme_id.is_some() {
+            return Err(TaggingError::Conflict("Deze draad is al een thema.".into()));
+        }
+        let (theme, tags) = promotion(campaign_id, &existing, t, &uuid::Uuid::new_v4().to_string(), now);
+        t.theme_id = Some(theme.id.clone());
+        let value = serde_json::to_value(&run).map_err(anyhow::Error::from)?;
+        if !tx.save_job_result(job_id, &expected, &value).await? {
+            continue;
+        }
+        tx.create_theme(&theme).await?;
+        tx.set_tags(&tags).await?;
+        let details = json!({ "promoted_thread": thread, "theme": theme.id, "run": job_id });
+        tx.audit(&thread_audit(by, campaign_id, details)).await?;
+        tx.commit().await?;
+        return Ok(theme);
+    }
+    Err(busy())
 }
 
 /// The JSON the command line prints: threads with their members (and external ids).

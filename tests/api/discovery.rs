@@ -527,3 +527,72 @@ async fn code(app: &TestApp, sample_url: &str, story: &str, themes: Vec<String>)
     let resp = app.post_form(&format!("{sample_url}/code"), &fields).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Thread changes commit whole, with their audit entry, or not at all
+
+async fn two_stories(app: &TestApp) -> Vec<String> {
+    let mut ids = Vec::new();
+    for text in ["Mijn buurvrouw hielp me met huiswerk.", "De buurvrouw las mijn huiswerk na."] {
+        ids.push(crate::tagging::post_story(app, "eigen-netwerk", text).await);
+    }
+    ids
+}
+
+async fn renaming_a_thread_is_audited_in_the_same_transaction(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let stories = two_stories(&app).await;
+    let job = crate::helpers::finished_run(&app, &app.campaign.id, &stories).await;
+    let url = format!("{BASE}/discovery/{job}/threads/0");
+    let fields = [("action", "rename"), ("name", "Buren helpen")];
+    crate::tagging::a_failed_audit_changes_nothing(&app, &url, &fields, &stories, Some(&job)).await;
+    let run = threads::run_of_job(&app.store.job(&job).await.unwrap()).unwrap();
+    assert_eq!(run.threads[0].name.as_deref(), Some("Buren helpen"));
+}
+on_both_backends!(renaming_a_thread_is_audited_in_the_same_transaction);
+
+async fn promoting_a_thread_is_one_transaction_with_its_audit_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let stories = two_stories(&app).await;
+    let job = crate::helpers::finished_run(&app, &app.campaign.id, &stories).await;
+    let url = format!("{BASE}/discovery/{job}/threads/0");
+    crate::tagging::a_failed_audit_changes_nothing(
+        &app,
+        &url,
+        &[("action", "promote")],
+        &stories,
+        Some(&job),
+    )
+    .await;
+    // Promoted once: a theme, the thread pointing at it, a suggestion per story.
+    let run = threads::run_of_job(&app.store.job(&job).await.unwrap()).unwrap();
+    let theme = run.threads[0].theme_id.clone().expect("the thread is a theme");
+    let themes = app.store.themes(Some(&app.campaign.id)).await.unwrap();
+    assert_eq!(themes.iter().filter(|t| t.id == theme).count(), 1);
+    assert_eq!(themes.len(), 1);
+    for s in &stories {
+        let tags = app.store.tags_for_story(s).await.unwrap();
+        assert!(tags.iter().any(|t| t.theme_id == theme && t.state == TagState::Suggested));
+    }
+    // Again: the thread already is a theme, said on the page; nothing new.
+    let resp = app.post_form(&url, &[("action", "promote")]).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("al een thema"));
+    assert_eq!(app.store.themes(Some(&app.campaign.id)).await.unwrap().len(), 1);
+}
+on_both_backends!(promoting_a_thread_is_one_transaction_with_its_audit_entry);
+
+async fn a_finished_job_says_klaar_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let stories = two_stories(&app).await;
+    let job = crate::helpers::finished_run(&app, &app.campaign.id, &stories).await;
+    let html = app.get(&format!("{BASE}/jobs/{job}")).await.text().await.unwrap();
+    let status = html.split("class=\"job-status\"").nth(1).unwrap().split("</div>").next().unwrap();
+    assert_eq!(status.matches("klaar").count(), 1, "{status}");
+    let list = app.get(&format!("{BASE}/jobs")).await.text().await.unwrap();
+    assert!(!list.contains("klaar klaar") && !list.contains("klaar</span> klaar"), "{list}");
+}
+on_both_backends!(a_finished_job_says_klaar_once);

@@ -3,7 +3,7 @@
 //! JSON round trips, rule previews that count what saving then tags, tags on the story page with
 //! their provenance, bulk tagging from search results, and the coding queue.
 
-use crate::helpers::{Backend, TestApp, hidden_fields, spawn_app, system_audit};
+use crate::helpers::{Backend, TestApp, hidden_fields, spawn_app, system_audit, unescape};
 use crate::on_both_backends;
 use luister::domain::audit::AuditFilter;
 use luister::domain::theme::{Tag, TagSource, TagState, Theme};
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const BASE: &str = "/manage/campaigns/eigen-netwerk";
 
 /// A story through the public API; returns its id.
-async fn post_story(app: &TestApp, slug: &str, text: &str) -> String {
+pub(crate) async fn post_story(app: &TestApp, slug: &str, text: &str) -> String {
     let body = serde_json::json!({
         "text": text, "perspective": "youth", "prompt": "zelf-geregeld", "consent": true,
         "answers": { "gevoel": "blij", "wat_hielp": [1, 1, 1] }
@@ -524,6 +524,17 @@ async fn bulk_tagging_from_search_tags_only_stories_of_the_campaign(backend: Bac
     let mut form: Vec<(&str, &str)> = ids.iter().map(|id| ("story", id.as_str())).collect();
     form.push(("theme", &t.id));
     form.push(("query", &query));
+    // First a page that says what will happen, with confirm and cancel; nothing is tagged yet.
+    let resp = app.post_form(&format!("{BASE}/tags/bulk"), &form).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("3 verhalen krijgen het thema ‘Wachtlijst’"), "{html}");
+    assert!(unescape(&html).contains("class=\"button\" href=\"/search?q=wachtlijst&sort=newest\">Annuleren"));
+    assert!(app.store.tags_for_campaign(&c).await.unwrap().iter().all(|x| x.theme_id != t.id));
+    let confirm = hidden_fields(&html);
+    assert_eq!(confirm.iter().filter(|(k, _)| k == "story").count(), 3);
+    assert!(confirm.iter().any(|(k, v)| k == "step" && v == "confirm"));
+    form.push(("step", "confirm"));
     let resp = app.post_form(&format!("{BASE}/tags/bulk"), &form).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), "/search?q=wachtlijst&sort=newest&tagged=3");
@@ -687,3 +698,245 @@ async fn themes_and_stories_of_another_campaign_are_not_found_under_this_slug() 
     );
     let _ = c;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every change commits whole, with its audit entry, or not at all
+
+/// Makes every audit insert fail (a trigger that raises), or lets them through again, through a
+/// connection of its own to the app's database.
+pub(crate) async fn refuse_audit(app: &TestApp, refuse: bool) {
+    let url = app.store_url();
+    let statements: &[&str] = match (url.starts_with("sqlite"), refuse) {
+        (true, true) => &[
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+        ],
+        (true, false) => &["DROP TRIGGER refuse_audit"],
+        (false, true) => &[
+            "CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ],
+        (false, false) => &["DROP TRIGGER refuse_audit ON audit_log"],
+    };
+    for q in statements {
+        let q = sqlx::AssertSqlSafe(q.to_string());
+        if url.starts_with("sqlite") {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// What a tagging change can touch: the campaign's themes and tags, the stories' tag history,
+/// the job's result, the event log and the audit log.
+pub(crate) async fn snapshot(app: &TestApp, stories: &[String], job: Option<&str>) -> String {
+    let c = &app.campaign.id;
+    let mut themes = app.store.themes(Some(c)).await.unwrap();
+    themes.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut tags = app.store.tags_for_campaign(c).await.unwrap();
+    tags.sort_by_key(|t| (t.story_id.clone(), t.theme_id.clone(), t.source));
+    let mut history = Vec::new();
+    for s in stories {
+        history.push(app.store.tag_history(s).await.unwrap());
+    }
+    let job = match job {
+        Some(id) => Some(app.store.job(id).await.unwrap().result),
+        None => None,
+    };
+    let seq = app.store.last_event_seq().await.unwrap();
+    let audit =
+        app.store.audit_entries(&AuditFilter { limit: 10_000, ..AuditFilter::default() }).await.unwrap();
+    format!("{themes:?}\n{tags:?}\n{history:?}\n{job:?}\nevents {seq}\naudit {}", audit.len())
+}
+
+/// Posts a change while the audit log refuses entries: the answer is an error page and the
+/// database is as it was. With the audit log back, the same post changes something, so the
+/// first outcome was the transaction's doing and not a post that does nothing.
+pub(crate) async fn a_failed_audit_changes_nothing(
+    app: &TestApp,
+    url: &str,
+    fields: &[(&str, &str)],
+    stories: &[String],
+    job: Option<&str>,
+) {
+    let before = snapshot(app, stories, job).await;
+    refuse_audit(app, true).await;
+    let resp = app.post_form(url, fields).await;
+    let status = resp.status();
+    let html = resp.text().await.unwrap();
+    refuse_audit(app, false).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{url}: {html}");
+    assert!(html.contains("Er ging iets mis"), "a clear error page: {html}");
+    assert_eq!(snapshot(app, stories, job).await, before, "{url} left something behind");
+    let resp = app.post_form(url, fields).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{url} works with the audit log back");
+    assert_ne!(snapshot(app, stories, job).await, before, "{url} changed something the second time");
+}
+
+async fn creating_a_theme_commits_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let fields = [("name", "Wachtlijst"), ("colour", "#2e6b30"), ("description", "Wachten op hulp")];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes"), &fields, &[], None).await;
+    assert!(audited(&app, "theme_created").await);
+}
+on_both_backends!(creating_a_theme_commits_with_its_audit_entry_or_not_at_all);
+
+async fn editing_a_theme_commits_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let t = theme(&app, Some(&c), "Wachten", None).await;
+    let fields = [("name", "Wachten op hulp"), ("colour", "#2e6b30")];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/{}", t.id), &fields, &[], None).await;
+    assert_eq!(app.store.theme(&t.id).await.unwrap().name, "Wachten op hulp");
+}
+on_both_backends!(editing_a_theme_commits_with_its_audit_entry_or_not_at_all);
+
+async fn merging_themes_is_one_transaction_with_its_audit_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Mijn buurvrouw hielp me toen ik wachtte.").await;
+    indexed(&app, 2).await;
+    let top = theme(&app, Some(&c), "Wachten", None).await;
+    let from = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let mut child = theme(&app, Some(&c), "Lange wachtlijst", None).await;
+    child.parent_id = Some(from.id.clone());
+    app.store.update_theme(&child).await.unwrap();
+    app.store
+        .set_tags(&[
+            suggestion(&a, &from.id, 0.8, &["wachtlijst"]),
+            suggestion(&b, &top.id, 0.7, &["wachtte"]),
+        ])
+        .await
+        .unwrap();
+    let fields = [("from", from.id.as_str()), ("into", top.id.as_str())];
+    let stories = [a.clone(), b];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/merge"), &fields, &stories, None).await;
+    assert_eq!(app.store.theme(&from.id).await.unwrap().merged_into.as_deref(), Some(top.id.as_str()));
+    assert_eq!(app.store.theme(&child.id).await.unwrap().parent_id.as_deref(), Some(top.id.as_str()));
+    assert!(app.store.tags_for_story(&a).await.unwrap().iter().any(|t| t.theme_id == top.id));
+}
+on_both_backends!(merging_themes_is_one_transaction_with_its_audit_entry);
+
+async fn saving_a_rule_retags_with_its_audit_entry_or_not_at_all(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Mijn buurvrouw hielp me met huiswerk.").await;
+    indexed(&app, 2).await;
+    let t = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let fields = [("rule", "wachtlijst"), ("step", "save"), ("previewed", "wachtlijst")];
+    let stories = [a.clone(), b];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/themes/{}/rule", t.id), &fields, &stories, None)
+        .await;
+    let tags = app.store.tags_for_story(&a).await.unwrap();
+    assert!(tags.iter().any(|x| x.theme_id == t.id && x.source == TagSource::Rule));
+}
+on_both_backends!(saving_a_rule_retags_with_its_audit_entry_or_not_at_all);
+
+async fn a_coding_decision_is_audited_in_the_same_transaction(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let story = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let t = theme(&app, Some(&c), "Wachten", None).await;
+    app.store.set_tags(&[suggestion(&story, &t.id, 0.8, &["wachtlijst"])]).await.unwrap();
+    let fields = [("action", "accept"), ("theme", t.id.as_str())];
+    let url = format!("{BASE}/stories/{story}/tags");
+    a_failed_audit_changes_nothing(&app, &url, &fields, std::slice::from_ref(&story), None).await;
+    assert!(audited(&app, "tag").await);
+}
+on_both_backends!(a_coding_decision_is_audited_in_the_same_transaction);
+
+async fn bulk_tagging_is_all_or_nothing_with_its_audit_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let a = post_story(&app, "eigen-netwerk", "We wachtten maanden op de wachtlijst.").await;
+    let b = post_story(&app, "eigen-netwerk", "Nog steeds op de wachtlijst.").await;
+    let t = theme(&app, Some(&c), "Wachtlijst", None).await;
+    let fields = [
+        ("story", a.as_str()),
+        ("story", b.as_str()),
+        ("theme", t.id.as_str()),
+        ("query", "q=wachtlijst"),
+        ("step", "confirm"),
+    ];
+    let stories = [a.clone(), b.clone()];
+    a_failed_audit_changes_nothing(&app, &format!("{BASE}/tags/bulk"), &fields, &stories, None).await;
+    assert!(audited(&app, "bulk_tag").await);
+}
+on_both_backends!(bulk_tagging_is_all_or_nothing_with_its_audit_entry);
+
+async fn the_coding_queue_shows_each_suggestion_once_counts_down_and_records_hand_choices_as_the_persons(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let c = app.campaign.id.clone();
+    let me = app.sign_in_as(Role::Facilitator, &[&c]).await;
+    let sure =
+        post_story(&app, "eigen-netwerk", "We wachtten maanden op hulp; de wachtlijst was eindeloos.").await;
+    let other = post_story(&app, "eigen-netwerk", "Mijn tante hielp me toen ik niet naar school ging.").await;
+    let waiting = theme(&app, Some(&c), "Wachten", None).await;
+    let school = theme(&app, Some(&c), "School", None).await;
+    app.store
+        .set_tags(&[
+            suggestion(&sure, &waiting.id, 0.9, &["wachtlijst"]),
+            suggestion(&sure, &school.id, 0.45, &["hulp"]),
+            suggestion(&other, &school.id, 0.6, &["school"]),
+        ])
+        .await
+        .unwrap();
+    let queue = format!("{BASE}/coding");
+    let tags_of = |id: &str| format!("{BASE}/stories/{id}/tags");
+
+    let html = app.get(&queue).await.text().await.unwrap();
+    // The story text is a scroll box a keyboard can reach, with a role and a name.
+    assert!(html.contains(
+        "class=\"story-full\" tabindex=\"0\" role=\"region\" aria-label=\"Tekst van het verhaal\""
+    ));
+    // Each suggestion once: in the numbered list, not again as a model row in the tag table.
+    assert_eq!(html.matches("data-accept=\"1\"").count(), 1);
+    let table = between(&html, "id=\"themas\"", "</section>");
+    assert!(!table.contains("source-model"), "the model's rows are in the list above: {table}");
+    assert!(table.contains("Behalve de voorstellen hierboven"));
+    assert!(html.contains("3 voorstellen om over te beslissen"), "{html}");
+    // The story page still shows the suggestions in its table.
+    let page = app.get(&format!("{BASE}/stories/{sure}")).await.text().await.unwrap();
+    assert!(page.contains("source-model"));
+
+    // Accepting one suggestion: one fewer to decide on.
+    app.post_form(&tags_of(&sure), &[("action", "accept"), ("theme", &waiting.id), ("back", "coding")]).await;
+    let html = app.get(&format!("{queue}?story={sure}")).await.text().await.unwrap();
+    assert!(html.contains("2 voorstellen om over te beslissen"), "{html}");
+
+    // Choosing the other suggested theme by hand from the list: the person's own tag, and the
+    // suggestion is no longer open; the model's tag is not turned into an accepted one.
+    let resp =
+        app.post_form(&tags_of(&sure), &[("action", "add"), ("theme", &school.id), ("back", "coding")]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let tags = app.store.tags_for_story(&sure).await.unwrap();
+    let of = |source| tags.iter().find(|t| t.theme_id == school.id && t.source == source).cloned();
+    let manual = of(TagSource::Manual).expect("a hand-made tag");
+    assert_eq!((manual.state, manual.by_user.as_deref()), (TagState::Accepted, Some(me.id.as_str())));
+    assert_eq!(of(TagSource::Model).unwrap().state, TagState::Suggested);
+    let history = app.store.tag_history(&sure).await.unwrap();
+    let last = history.iter().rfind(|h| h.theme_id == school.id).unwrap();
+    assert_eq!((last.source, last.by_user.as_deref()), (TagSource::Manual, Some(me.id.as_str())));
+    let html = app.get(&format!("{queue}?story={sure}")).await.text().await.unwrap();
+    assert!(
+        html.contains("Nog 1 verhaal met open voorstellen")
+            && html.contains("1 voorstel om over te beslissen")
+    );
+}
+on_both_backends!(
+    the_coding_queue_shows_each_suggestion_once_counts_down_and_records_hand_choices_as_the_persons
+);

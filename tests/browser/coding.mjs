@@ -24,11 +24,45 @@ try {
   const story = new URL(page.url()).searchParams.get("story");
   check(story === null, "the queue starts without a position");
 
+  // Each suggestion once: numbered in the list, not again as a model row in the tag table.
+  check((await page.$$("[data-accept='1']")).length === 1, "suggestion 1 has one accept button");
+  check((await page.$$("#themas tr.source-model")).length === 0, "no model rows repeat the list");
+  // axe's scrollable-region-focusable: every box that scrolls can be reached by the keyboard
+  // (focusable itself, or holding something focusable), and the story text box has a role and
+  // a name.
+  // A long story overflows its box; the test stories are short, so make the box small.
+  await page.$eval(".coding-story .story-full", (el) => { el.style.maxHeight = "2rem"; });
+  const unreachable = await page.$$eval("*", (els) =>
+    els
+      .filter((el) => {
+        const st = getComputedStyle(el);
+        const scrolls = /(auto|scroll)/.test(st.overflowY + st.overflowX);
+        const overflow = el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+        const focusable = el.tabIndex >= 0 || el.querySelector("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])");
+        return scrolls && overflow && !focusable && el !== document.documentElement && el !== document.body;
+      })
+      .map((el) => el.className || el.tagName),
+  );
+  check(unreachable.length === 0, "scroll boxes the keyboard cannot reach: " + unreachable.join(", "));
+  const box = await page.$eval(".coding-story .story-full", (el) => [el.tabIndex, el.getAttribute("role"), el.getAttribute("aria-label")]);
+  check(box[0] === 0 && box[1] === "region" && box[2] === "Tekst van het verhaal", "the story text box: " + box);
+  let reached = false;
+  for (let i = 0; i < 60 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.matches(".coding-story .story-full"));
+  }
+  check(reached, "Tab reaches the story text");
+  await page.keyboard.press("ArrowDown");
+  const remaining = await page.textContent("[data-remaining]");
+  check(remaining.includes("3 voorstellen om over te beslissen"), "three suggestions to decide on: " + remaining);
+
   // 1: accept suggestion 1; the page comes back on the same story.
   await key(page, "1");
   check(page.url().includes("/coding?story="), "back on the queue after accepting: " + page.url());
   const after1 = await page.textContent(".suggestion-list li:nth-child(1)");
   check(after1.includes("nu: telt mee"), "suggestion 1 accepted: " + after1);
+  const left = await page.textContent("[data-remaining]");
+  check(left.includes("2 voorstellen om over te beslissen"), "the count goes down: " + left);
 
   // x then 2: reject suggestion 2.
   await page.keyboard.press("x");

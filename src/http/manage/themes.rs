@@ -8,6 +8,7 @@
 
 mod codebook;
 mod coding;
+mod outcome;
 mod tags;
 mod view;
 
@@ -15,7 +16,7 @@ pub(crate) use tags::{TagsSection, tags_section};
 
 use crate::auth::policy::{Denied, Permission};
 use crate::domain::theme::Theme;
-use crate::domain::{AuditAction, AuditEntry, Campaign, Lang, Story};
+use crate::domain::{Campaign, Lang, Story};
 use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::error::{Error, ResultExt};
@@ -97,23 +98,6 @@ impl Scope {
         match self {
             Scope::Campaign(c) => c.def.title.get(Lang::Nl).to_string(),
             Scope::Global => "Algemeen codeboek".into(),
-        }
-    }
-
-    /// An audit entry for a codebook change, with the campaign when there is one.
-    fn audit(&self, signed: &SignedIn, details: serde_json::Value) -> AuditEntry {
-        let entry = AuditEntry::new(signed.actor(), AuditAction::CampaignChanged);
-        match self {
-            Scope::Campaign(c) => {
-                entry.campaign(c.id.clone()).target(format!("campaign:{}", c.id)).details(details)
-            }
-            Scope::Global => {
-                let mut details = details;
-                if let Some(map) = details.as_object_mut() {
-                    map.insert("scope".into(), "global_codebook".into());
-                }
-                entry.details(details)
-            }
         }
     }
 }

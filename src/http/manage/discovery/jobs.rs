@@ -33,10 +33,16 @@ async fn row(state: &AppState, campaign: &Campaign, people: &mut People, j: &Job
         status: j.status.label(),
         status_code: j.status.as_str(),
         percent: (j.progress * 100.0).round() as u32,
-        message: j.message.clone(),
+        message: message_beside_status(j),
         started: date_time(j.started_at.unwrap_or(j.created_at)),
         by: people.name(state, j.created_by.as_deref()).await,
     }
+}
+
+/// The job's message, unless it only repeats its status (a finished job says "klaar" in both).
+fn message_beside_status(j: &Job) -> String {
+    let m = j.message.trim();
+    if m.trim_end_matches('.').eq_ignore_ascii_case(j.status.label()) { String::new() } else { m.to_string() }
 }
 
 #[derive(Template)]

@@ -7,13 +7,14 @@
 use super::{OrPage, People, Reply, base, campaign_for, date_time, form, job_in, started};
 use crate::auth::policy::Permission;
 use crate::domain::job::JobStatus;
-use crate::domain::{AuditAction, AuditEntry, Campaign, Lang, Perspective};
+use crate::domain::{Campaign, Lang, Perspective};
 use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::manage::stories::view::excerpt;
 use crate::http::views::{ErrorView, Page, render};
-use crate::tagging::threads::{self, Change, Request, Run};
+use crate::tagging::TaggingError;
+use crate::tagging::threads::{self, Change, Request};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -509,67 +510,29 @@ pub async fn change(
     };
     match v.get("action") {
         "rename" => {
-            let name = v.get("name").trim();
-            if name.chars().count() > 80 || name.contains('\n') {
-                return again("Een naam is één regel van hoogstens 80 tekens.".into()).await;
+            match threads::rename(&state.store, &signed.actor(), &campaign.id, &job.id, thread, v.get("name"))
+                .await
+            {
+                Ok(()) => Ok(Redirect::to(&format!("{here}?done=renamed#draad-{thread}")).into_response()),
+                Err(TaggingError::Invalid(why) | TaggingError::Conflict(why)) => again(why).await,
+                Err(e) => Err(e).or_page(),
             }
-            let name = (!name.is_empty()).then(|| name.to_string());
-            let saved = update_run(&state, &campaign, &job.id, |run| {
-                if let Some(t) = run.threads.iter_mut().find(|t| t.id == thread) {
-                    t.name = name.clone();
-                }
-                Ok(())
-            })
-            .await?;
-            if let Err(busy) = saved {
-                return again(busy).await;
-            }
-            Ok(Redirect::to(&format!("{here}?done=renamed#draad-{thread}")).into_response())
         }
         "promote" => {
-            // Claim the thread first, so two facilitators promoting it at once make one theme.
-            let theme_id = uuid::Uuid::new_v4().to_string();
-            let claimed = update_run(&state, &campaign, &job.id, |run| {
-                match run.threads.iter_mut().find(|t| t.id == thread) {
-                    Some(t) if t.theme_id.is_some() => Err("Deze draad is al een thema.".to_string()),
-                    Some(t) => {
-                        t.theme_id = Some(theme_id.clone());
-                        Ok(())
-                    }
-                    None => Err("Deze draad bestaat niet meer.".to_string()),
-                }
-            })
-            .await?;
-            let run = match claimed {
-                Ok(run) => run,
-                Err(why) => return again(why).await,
-            };
-            let theme = match threads::promote(&state.store, &campaign.id, &run, thread, &theme_id).await {
-                Ok(theme) => theme,
-                Err(e) => {
-                    // Give the thread back, so it can be promoted again.
-                    let _ = update_run(&state, &campaign, &job.id, |run| {
-                        for t in run
-                            .threads
-                            .iter_mut()
-                            .filter(|t| t.theme_id.as_deref() == Some(theme_id.as_str()))
-                        {
-                            t.theme_id = None;
-                        }
-                        Ok(())
-                    })
-                    .await;
-                    return Err(e).or_page();
-                }
-            };
-            let entry = AuditEntry::new(signed.actor(), AuditAction::CampaignChanged)
-                .campaign(campaign.id.clone())
-                .target(format!("campaign:{}", campaign.id))
-                .details(
-                    serde_json::json!({ "promoted_thread": thread, "theme": theme.name, "run": job.id }),
-                );
-            state.store.audit(&entry).await.or_page()?;
-            Ok(Redirect::to(&format!("{here}?done=promoted#draad-{thread}")).into_response())
+            match threads::promote(
+                &state.store,
+                &signed.actor(),
+                &campaign.id,
+                &job.id,
+                thread,
+                state.clock.now(),
+            )
+            .await
+            {
+                Ok(_) => Ok(Redirect::to(&format!("{here}?done=promoted#draad-{thread}")).into_response()),
+                Err(TaggingError::Conflict(why)) => again(why).await,
+                Err(e) => Err(e).or_page(),
+            }
         }
         "split" => {
             let Some(k) = v.get("k").trim().parse::<usize>().ok().filter(|k| (2..=10).contains(k)) else {
@@ -610,35 +573,6 @@ pub async fn change(
         }
         _ => again("Kies wat je met de draad wilt doen.".into()).await,
     }
-}
-
-/// Reads the run, applies `change` and saves it only if nobody changed the run in between (else
-/// reads it again and re-applies, a few times). The inner `Err` is a message for the facilitator:
-/// from `change`, or when others kept changing the run.
-async fn update_run(
-    state: &AppState,
-    campaign: &Campaign,
-    job_id: &str,
-    mut change: impl FnMut(&mut Run) -> Result<(), String>,
-) -> Result<Result<Run, String>, axum::response::Response> {
-    let internal = |e: serde_json::Error| {
-        tracing::error!(error = %e, "a run did not serialise");
-        (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-    };
-    for _ in 0..5 {
-        let job = job_in(state, campaign, job_id).await?;
-        let (Some(expected), Some(mut run)) = (job.result.clone(), threads::run_of_job(&job)) else {
-            return Err(denied(crate::auth::policy::Denied::NotFound));
-        };
-        if let Err(why) = change(&mut run) {
-            return Ok(Err(why));
-        }
-        let value = serde_json::to_value(&run).map_err(internal)?;
-        if state.store.save_job_result(job_id, &expected, &value).await.or_page()? {
-            return Ok(Ok(run));
-        }
-    }
-    Ok(Err("Iemand anders verandert deze draden op dit moment. Wacht even en probeer het opnieuw.".into()))
 }
 
 impl StartPage {

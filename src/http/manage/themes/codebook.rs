@@ -15,13 +15,12 @@ use crate::http::error::{Error, ErrorKind};
 use crate::http::form::FormValues;
 use crate::http::views::{ErrorView, Page, render};
 use crate::search::exec::SearchError;
-use crate::tagging::{codebook, rules};
+use crate::tagging::{TaggingError, codebook, rules, themes};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
 /// Longest description and rule a theme may have.
@@ -474,33 +473,29 @@ async fn create(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &S
             return codebook_page(state, signed, csrf, scope, forms, problems, None, status).await;
         }
     };
-    let now = state.clock.now();
-    let theme = Theme {
-        id: uuid::Uuid::new_v4().to_string(),
-        campaign_id: scope.campaign_id().map(str::to_string),
+    let fields = themes::ThemeFields {
         name: checked.name,
         description: checked.description,
         colour: checked.colour,
-        parent_id: checked.parent,
-        rule: checked.rule,
-        merged_into: None,
-        created_at: now,
-        updated_at: now,
+        parent: checked.parent,
     };
-    state.store.create_theme(&theme).await.or_page()?;
-    // A new theme has no tags yet: its rule's matches are exactly what it gains.
-    let added = match (scope.campaign_id(), &theme.rule) {
-        (Some(_), Some(_)) => {
-            rules::apply(&state.store, &state.search, &theme).await.map(|(a, _)| a).unwrap_or_else(|e| {
-                tracing::warn!(error = %e, theme = %theme.id, "rule of a new theme not applied yet");
-                0
-            })
-        }
-        _ => 0,
-    };
-    let entry = scope.audit(signed, json!({ "change": "theme_created", "theme": theme.id }));
-    state.store.audit(&entry).await.or_page()?;
-    Ok(Redirect::to(&format!("{}?done=created&added={added}", scope.base())).into_response())
+    let now = state.clock.now();
+    let created = themes::create(
+        &state.store,
+        &state.search,
+        &signed.actor(),
+        scope.campaign_id(),
+        fields,
+        checked.rule,
+        now,
+    )
+    .await
+    .or_page()?;
+    if created.retag_pending {
+        tracing::warn!(theme = %created.theme.id, "rule of a new theme not applied yet");
+    }
+    let stale = if created.retag_pending { "&retag_failed=1" } else { "" };
+    Ok(Redirect::to(&format!("{}?done=created&added={}{stale}", scope.base(), created.added)).into_response())
 }
 
 /// `POST /manage/campaigns/{slug}/themes`: a new theme.
@@ -533,64 +528,26 @@ async fn merge(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &Sc
     let v = form_values(body);
     let (from, into) = (v.get("from").trim().to_string(), v.get("into").trim().to_string());
     let themes = state.store.themes(scope.campaign_id()).await.or_page()?;
-    let live = |id: &str| themes.iter().find(|t| t.id == id && t.merged_into.is_none()).cloned();
-    let mut problems = Problems::default();
-    let pair = match (live(&from), live(&into)) {
-        _ if from.is_empty() || into.is_empty() => {
-            problems.add("merge-from", "Samenvoegen", "Kies welk thema opgaat in welk ander thema.");
-            None
-        }
-        _ if from == into => {
-            problems.add("merge-from", "Samenvoegen", "Kies twee verschillende thema's.");
-            None
-        }
-        (Some(f), Some(i)) => Some((f, i)),
-        _ => {
-            problems.add(
-                "merge-from",
-                "Samenvoegen",
-                "Dat thema bestaat niet (meer) in dit codeboek. Kies een ander.",
-            );
-            None
-        }
-    };
-    let Some((from_t, mut into_t)) = pair else {
+    if let Some(problem) = themes::merge_problem(&themes, &from, &into) {
+        let mut problems = Problems::default();
+        problems.add("merge-from", "Samenvoegen", problem);
         let forms = Forms { merge_from: from, merge_into: into, ..Forms::default() };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return codebook_page(state, signed, csrf, scope, forms, problems, None, status).await;
-    };
-    // The merged theme's rule tags move along; its rule joins the other's, so the next re-tag
-    // keeps them instead of taking them away again.
-    if let Some(fr) = from_t.rule.clone() {
-        into_t.rule = Some(match into_t.rule.take() {
-            Some(r) => format!("({r}) OR ({fr})"),
-            None => fr,
-        });
-        state.store.update_theme(&into_t).await.or_page()?;
     }
-    // The merged theme's sub-themes now hang under the theme it went into (or, when that one is
-    // itself below the merged theme, one level up, so the tree never loops).
-    let below = view::self_and_descendants(&themes, &from_t.id);
-    let new_parent =
-        if below.contains(&into_t.id) { from_t.parent_id.clone() } else { Some(into_t.id.clone()) };
-    for child in themes.iter().filter(|t| t.parent_id.as_deref() == Some(from_t.id.as_str())) {
-        let mut child = if child.id == into_t.id { into_t.clone() } else { child.clone() };
-        child.parent_id = new_parent.clone().filter(|p| *p != child.id);
-        state.store.update_theme(&child).await.or_page()?;
-    }
-    let moved = state.store.merge_themes(&from_t.id, &into_t.id, Some(&signed.0.user.id)).await.or_page()?;
-    if scope.campaign_id().is_some() && into_t.rule.is_some() {
-        let into_now = state.store.theme(&into_t.id).await.or_page()?;
-        if let Err(e) = rules::apply(&state.store, &state.search, &into_now).await {
-            tracing::warn!(error = %e, theme = %into_t.id, "rule after a merge not applied yet");
-        }
-    }
-    let entry = scope.audit(
-        signed,
-        json!({ "change": "themes_merged", "from": from_t.id, "into": into_t.id, "moved": moved }),
-    );
-    state.store.audit(&entry).await.or_page()?;
-    Ok(Redirect::to(&format!("{}?done=merged&moved={moved}", scope.base())).into_response())
+    let merged = themes::merge(
+        &state.store,
+        &state.search,
+        &signed.actor(),
+        scope.campaign_id(),
+        &from,
+        &into,
+        state.clock.now(),
+    )
+    .await
+    .or_page()?;
+    let stale = if merged.retag_pending { "&retag_failed=1" } else { "" };
+    Ok(Redirect::to(&format!("{}?done=merged&moved={}{stale}", scope.base(), merged.moved)).into_response())
 }
 
 /// `POST /manage/campaigns/{slug}/themes/merge`: one theme goes into another.
@@ -619,17 +576,10 @@ pub async fn global_merge(
 // ---------------------------------------------------------------------------------------------
 // Copying from the global codebook, importing, exporting
 
-/// Brings the campaign's rule tags in line with its rules after themes arrived in bulk; `false`
-/// when that has to wait (the index is being rebuilt).
-async fn retag(state: &AppState, scope: &Scope) -> bool {
-    let Some(c) = scope.campaign_id() else { return true };
-    match rules::apply_all(&state.store, &state.search, c, |_, _| true).await {
-        Ok(_) => true,
-        Err(e) => {
-            tracing::warn!(error = %e, campaign = %c, "rules not applied after a codebook change");
-            false
-        }
-    }
+/// Where the codebook page says how many themes arrived.
+fn arrived(scope: &Scope, done: &str, a: themes::Arrived) -> String {
+    let stale = if a.retag_pending { "&retag_failed=1" } else { "" };
+    format!("{}?done={done}&created={}&updated={}{stale}", scope.base(), a.created, a.updated)
 }
 
 /// `POST /manage/campaigns/{slug}/themes/copy`: themes from the global codebook (all, or the
@@ -653,16 +603,10 @@ pub async fn campaign_copy(
         return codebook_page(&state, &signed, &csrf, &scope, Forms::default(), problems, None, status).await;
     }
     let only = if all { None } else { Some(chosen.as_slice()) };
-    let (created, updated) = codebook::copy_global(&state.store, &campaign.id, only).await.or_page()?;
-    let fresh = retag(&state, &scope).await;
-    let entry = scope.audit(
-        &signed,
-        json!({ "change": "codebook_copied", "created": created, "updated": updated, "all": all }),
-    );
-    state.store.audit(&entry).await.or_page()?;
-    let stale = if fresh { "" } else { "&retag_failed=1" };
-    Ok(Redirect::to(&format!("{}?done=copied&created={created}&updated={updated}{stale}", scope.base()))
-        .into_response())
+    let done = themes::copy_global(&state.store, &state.search, &signed.actor(), &campaign.id, only)
+        .await
+        .or_page()?;
+    Ok(Redirect::to(&arrived(&scope, "copied", done)).into_response())
 }
 
 async fn import(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &Scope, body: &Bytes) -> Reply {
@@ -691,14 +635,10 @@ async fn import(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &S
             return codebook_page(state, signed, csrf, scope, forms, problems, None, status).await;
         }
     };
-    let (created, updated) = codebook::import(&state.store, scope.campaign_id(), &entries).await.or_page()?;
-    let fresh = retag(state, scope).await;
-    let entry =
-        scope.audit(signed, json!({ "change": "codebook_imported", "created": created, "updated": updated }));
-    state.store.audit(&entry).await.or_page()?;
-    let stale = if fresh { "" } else { "&retag_failed=1" };
-    Ok(Redirect::to(&format!("{}?done=imported&created={created}&updated={updated}{stale}", scope.base()))
-        .into_response())
+    let done = themes::import(&state.store, &state.search, &signed.actor(), scope.campaign_id(), &entries)
+        .await
+        .or_page()?;
+    Ok(Redirect::to(&arrived(scope, "imported", done)).into_response())
 }
 
 /// `POST /manage/campaigns/{slug}/themes/import`: a pasted CSV or JSON codebook.
@@ -969,15 +909,13 @@ async fn save_theme(
             return theme_page(state, signed, csrf, scope, &theme, forms, p, None, status).await;
         }
     };
-    let mut t = theme;
-    t.name = checked.name;
-    t.description = checked.description;
-    t.colour = checked.colour;
-    t.parent_id = checked.parent;
-    t.updated_at = state.clock.now();
-    state.store.update_theme(&t).await.or_page()?;
-    let entry = scope.audit(signed, json!({ "change": "theme_changed", "theme": t.id }));
-    state.store.audit(&entry).await.or_page()?;
+    let fields = themes::ThemeFields {
+        name: checked.name,
+        description: checked.description,
+        colour: checked.colour,
+        parent: checked.parent,
+    };
+    let t = themes::edit(&state.store, &signed.actor(), theme, fields, state.clock.now()).await.or_page()?;
     Ok(Redirect::to(&format!("{}/{}?done=saved", scope.base(), t.id)).into_response())
 }
 
@@ -1080,21 +1018,29 @@ async fn rule(
         .await;
     }
     if confirmed {
-        let mut t = theme;
-        t.rule = new_rule;
-        t.updated_at = state.clock.now();
-        state.store.update_theme(&t).await.or_page()?;
-        let (added, removed) = match in_campaign {
-            Some(_) => rules::apply(&state.store, &state.search, &t).await.or_page()?,
-            None => (0, 0),
+        let id = theme.id.clone();
+        let saved = match themes::save_rule(
+            &state.store,
+            &state.search,
+            &signed.actor(),
+            theme.clone(),
+            new_rule,
+            state.clock.now(),
+        )
+        .await
+        {
+            Ok(saved) => saved,
+            Err(TaggingError::Rebuilding) => {
+                let forms = ThemeForms { rule: Some(raw), ..ThemeForms::default() };
+                let p = rebuilding(Problems::default());
+                let status = StatusCode::SERVICE_UNAVAILABLE;
+                return theme_page(state, signed, csrf, scope, &theme, forms, p, None, status).await;
+            }
+            Err(e) => return Err(e).or_page(),
         };
-        let entry = scope.audit(
-            signed,
-            json!({ "change": "theme_rule", "theme": t.id, "added": added, "removed": removed }),
-        );
-        state.store.audit(&entry).await.or_page()?;
+        let (added, removed) = (saved.added, saved.removed);
         let global = if in_campaign.is_some() { "" } else { "&global=1" };
-        let to = format!("{}/{}?done=rule&added={added}&removed={removed}{global}", scope.base(), t.id);
+        let to = format!("{}/{}?done=rule&added={added}&removed={removed}{global}", scope.base(), id);
         return Ok(Redirect::to(&to).into_response());
     }
     let preview = match &in_campaign {

@@ -4,7 +4,7 @@
 //! Redirect, Get). The position lives in the URL (`?story=` the one being coded, `?after=` the
 //! one just left), never on the server, so back, reload and two tabs all behave.
 
-use super::tags::{TagsSection, effective_label, tags_section, words};
+use super::tags::{TagsSection, effective_label, tags_section_except, words};
 use super::view::{self, Queue, percent};
 use super::{OrPage, Reply, campaign_for, coding_href, story_href, story_in};
 use crate::auth::policy::Permission;
@@ -64,6 +64,8 @@ pub struct CodingPage {
     pub story: Option<CodingStory>,
     /// Stories with open suggestions, and stories without any tag.
     pub with_suggestions: usize,
+    /// Open suggestions over all stories.
+    pub open_suggestions: usize,
     pub without_tags: i64,
     /// The queue was left part-way (`after`): offer to start again at the top.
     pub restart: bool,
@@ -153,9 +155,11 @@ pub(super) async fn queue_page(
                     .total_cmp(&a.confidence.unwrap_or(0.0))
                     .then(a.theme_id.cmp(&b.theme_id))
             });
-            let suggestions = model
+            let listed: Vec<_> = model.into_iter().take(MAX_SUGGESTIONS).collect();
+            // The tag table below leaves out what the list already shows, so nothing shows twice.
+            let in_list: HashSet<String> = listed.iter().map(|t| t.theme_id.clone()).collect();
+            let suggestions = listed
                 .into_iter()
-                .take(MAX_SUGGESTIONS)
                 .enumerate()
                 .map(|(i, t)| {
                     let same: Vec<_> = mine.iter().filter(|x| x.theme_id == t.theme_id).collect();
@@ -184,7 +188,7 @@ pub(super) async fn queue_page(
                 meta: story_meta(&s),
                 paragraphs: paragraphs(&s.text, &s.safeguarding),
                 suggestions,
-                tags: tags_section(state, campaign, &s, error, "coding").await?,
+                tags: tags_section_except(state, campaign, &s, error, "coding", &in_list).await?,
                 next_href: format!("{}?after={}", coding_href(&slug), s.id),
                 id: s.id,
             })
@@ -195,6 +199,7 @@ pub(super) async fn queue_page(
         campaign_title: campaign.def.title.get(Lang::Nl).to_string(),
         story,
         with_suggestions: queue.len(),
+        open_suggestions: queue.open(),
         without_tags: (total - tagged.len() as i64).max(0),
         restart: matches!(at, Position::After(_)),
         slug,

@@ -16,6 +16,9 @@ use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ErrorKind};
 use crate::http::form::FormValues;
 use crate::http::views::{MessagePage, Page, render};
+use crate::tagging::coding::Action;
+use crate::tagging::{self, TaggingError};
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,8 +27,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Words of a model explanation shown with a suggestion.
 const WORDS: usize = 8;
-/// Most stories one bulk post may tag (a page of search results is 20).
-const MAX_BULK: usize = 1_000;
 
 /// A button that decides on a tag: posts `action` (and `source`, for removing).
 pub struct TagButton {
@@ -85,6 +86,8 @@ pub struct TagsSection {
     pub coding_href: String,
     /// Where the forms lead back to: `story` or `coding`.
     pub back: &'static str,
+    /// Some of the story's suggestions are shown elsewhere on the page (the coding queue's list).
+    pub listed_elsewhere: bool,
 }
 
 /// What a story's tags of one theme add up to, in words.
@@ -145,6 +148,19 @@ pub(crate) async fn tags_section(
     error: Option<String>,
     back: &'static str,
 ) -> Result<TagsSection, Response> {
+    tags_section_except(state, campaign, story, error, back, &HashSet::new()).await
+}
+
+/// The section without the model's rows of the themes in `listed` (the coding queue lists
+/// those suggestions above it, with their own buttons).
+pub(crate) async fn tags_section_except(
+    state: &AppState,
+    campaign: &Campaign,
+    story: &Story,
+    error: Option<String>,
+    back: &'static str,
+    listed: &HashSet<String>,
+) -> Result<TagsSection, Response> {
     let themes = state.store.themes(Some(&campaign.id)).await.or_page()?;
     let tags = state.store.tags_for_story(&story.id).await.or_page()?;
     let history = state.store.tag_history(&story.id).await.or_page()?;
@@ -175,6 +191,9 @@ pub(crate) async fn tags_section(
         let (effective, effective_code) = effective_label(effective_state(&list));
         let mut rows = Vec::new();
         for t in list {
+            if t.source == TagSource::Model && listed.contains(&t.theme_id) {
+                continue;
+            }
             let name = people.name(state, t.by_user.as_deref()).await;
             rows.push(TagRowView {
                 source: t.source.label(),
@@ -188,6 +207,9 @@ pub(crate) async fn tags_section(
                 overridden: t.source == TagSource::Rule && rejected_by_person,
                 buttons: buttons(t, rejected_by_person),
             });
+        }
+        if rows.is_empty() {
+            continue;
         }
         groups.push(TagGroupView {
             name: name_of(&theme_id),
@@ -229,95 +251,13 @@ pub(crate) async fn tags_section(
         codebook_href: format!("/manage/campaigns/{slug}/themes"),
         coding_href: coding_href(&slug),
         back,
+        listed_elsewhere: tags.iter().any(|t| t.source == TagSource::Model && listed.contains(&t.theme_id)),
         slug,
     })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Changing a story's tags
-
-/// What a person does with a story and a theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
-    /// Tag it by hand.
-    Add,
-    /// Yes: accept the model's suggestion (or tag it by hand when there is none).
-    Accept,
-    /// No: reject the suggestion, and set aside a rule or one's own tag.
-    Reject,
-    /// Take back one's own tag (or rejection).
-    Remove,
-}
-
-impl Action {
-    fn parse(s: &str) -> Option<Action> {
-        match s {
-            "add" => Some(Action::Add),
-            "accept" => Some(Action::Accept),
-            "reject" => Some(Action::Reject),
-            "remove" => Some(Action::Remove),
-            _ => None,
-        }
-    }
-}
-
-/// The tags to write and whether to remove the person's own tag, for `action` on the story's
-/// current tags of one theme. Pure, so the rules of who overrides whom are tested directly.
-fn decide(
-    current: &[Tag],
-    story: &str,
-    theme: &str,
-    action: Action,
-    user: &str,
-    now: time::OffsetDateTime,
-) -> (Vec<Tag>, bool) {
-    let find = |s: TagSource| current.iter().find(|t| t.source == s && t.theme_id == theme);
-    let person = |state| Tag {
-        story_id: story.to_string(),
-        theme_id: theme.to_string(),
-        source: TagSource::Manual,
-        state,
-        confidence: None,
-        explanation: None,
-        by_user: Some(user.to_string()),
-        at: now,
-    };
-    let decided = |m: &Tag, state| Tag { state, by_user: Some(user.to_string()), at: now, ..m.clone() };
-    let manual_state = find(TagSource::Manual).map(|t| t.state);
-    let mut set = Vec::new();
-    let mut remove_manual = false;
-    match action {
-        Action::Add => {
-            if manual_state != Some(TagState::Accepted) {
-                set.push(person(TagState::Accepted));
-            }
-        }
-        Action::Accept => match find(TagSource::Model) {
-            Some(m) => {
-                if m.state != TagState::Accepted {
-                    set.push(decided(m, TagState::Accepted));
-                }
-                // Saying yes takes back one's earlier no.
-                remove_manual = manual_state == Some(TagState::Rejected);
-            }
-            None if manual_state != Some(TagState::Accepted) => set.push(person(TagState::Accepted)),
-            None => {}
-        },
-        Action::Reject => {
-            let model = find(TagSource::Model);
-            if let Some(m) = model.filter(|m| m.state != TagState::Rejected) {
-                set.push(decided(m, TagState::Rejected));
-            }
-            // A model rejection alone does not beat a rule or a hand-made tag; a person's does.
-            let needs_person = find(TagSource::Rule).is_some() || manual_state.is_some() || model.is_none();
-            if needs_person && manual_state != Some(TagState::Rejected) {
-                set.push(person(TagState::Rejected));
-            }
-        }
-        Action::Remove => remove_manual = manual_state.is_some(),
-    }
-    (set, remove_manual)
-}
 
 fn form_values(body: &Bytes) -> FormValues {
     FormValues(serde_urlencoded::from_bytes(body).unwrap_or_default())
@@ -376,18 +316,17 @@ pub async fn change(
             .await
         };
     };
-    let current = state.store.tags_for_story(&story.id).await.or_page()?;
-    let user = signed.0.user.id.clone();
-    let (set, remove_manual) = decide(&current, &story.id, &theme.id, action, &user, state.clock.now());
-    if !set.is_empty() {
-        state.store.set_tags(&set).await.or_page()?;
-    }
-    if remove_manual {
-        match state.store.remove_tag(&story.id, &theme.id, TagSource::Manual, Some(&user)).await {
-            Ok(()) | Err(crate::store::StoreError::NotFound) => {}
-            Err(e) => return Err(Error::from(e).html(Lang::Nl).into_response()),
-        }
-    }
+    tagging::coding::change(
+        &state.store,
+        &signed.actor(),
+        &campaign.id,
+        &story.id,
+        &theme,
+        action,
+        state.clock.now(),
+    )
+    .await
+    .or_page()?;
     tracing::info!(campaign = %campaign.slug(), story_id = %story.id, theme = %theme.id, action = ?action, "tag changed");
     let to = if back_to_coding {
         format!("{}?story={}", coding_href(&slug), story.id)
@@ -413,11 +352,28 @@ fn bulk_refused(back: &str, text: &str) -> Response {
     )
 }
 
+/// The page that asks before a bulk change: how many stories get which theme, with confirm and
+/// cancel (a plain form and a link, so it works without JavaScript).
+#[derive(Template)]
+#[template(path = "manage/bulk_confirm.html")]
+pub struct BulkConfirmPage {
+    pub page: Page,
+    pub action: String,
+    pub theme_id: String,
+    pub theme_name: String,
+    pub stories: Vec<String>,
+    pub already: usize,
+    pub query: String,
+    pub back: String,
+}
+
 /// `POST /manage/campaigns/{slug}/tags/bulk`: tags the chosen stories with one theme, as a
-/// person's tag. Every story must belong to the campaign, or nothing is written.
+/// person's tag, after a confirmation page (`step=confirm`). Every story must belong to the
+/// campaign, or nothing is written.
 pub async fn bulk(
     signed: SignedIn,
     State(state): State<AppState>,
+    csrf: CsrfToken,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Reply {
@@ -427,47 +383,42 @@ pub async fn bulk(
     let (params, _) = crate::http::search::Params::parse(Some(v.get("query")));
     let query = crate::http::search::Params { page: params.page, ..params }.to_query();
     let back = if query.is_empty() { "/search".to_string() } else { format!("/search?{query}") };
-    let mut ids: Vec<String> = Vec::new();
-    for id in v.all("story") {
-        if !id.is_empty() && !ids.iter().any(|x| x == id) {
-            ids.push(id.to_string());
-        }
-    }
-    if ids.is_empty() {
-        return Ok(bulk_refused(&back, "Kies eerst een of meer verhalen met de vakjes bij de resultaten."));
-    }
-    if ids.len() > MAX_BULK {
-        return Ok(bulk_refused(&back, &format!("Kies hooguit {MAX_BULK} verhalen tegelijk.")));
-    }
+    let ids = tagging::coding::distinct(&v.all("story"));
     let Some(theme) = live_theme(&state, &campaign, v.get("theme").trim()).await? else {
-        return Ok(bulk_refused(&back, "Kies een thema uit het codeboek van deze campagne."));
+        let text = if ids.is_empty() {
+            "Kies eerst een of meer verhalen met de vakjes bij de resultaten."
+        } else {
+            "Kies een thema uit het codeboek van deze campagne."
+        };
+        return Ok(bulk_refused(&back, text));
     };
-    let stories = state.store.stories_by_ids(&ids).await.or_page()?;
-    let ours: HashSet<&str> =
-        stories.iter().filter(|s| s.campaign_id == campaign.id).map(|s| s.id.as_str()).collect();
-    if ids.iter().any(|id| !ours.contains(id.as_str())) {
+    let plan = match tagging::coding::bulk_plan(&state.store, &campaign.id, theme, ids).await {
+        Ok(plan) => plan,
+        Err(TaggingError::Invalid(text)) => return Ok(bulk_refused(&back, &text)),
         // A story of another campaign (or one that is gone): nothing is tagged, and nothing is
         // said about which one, so ids cannot be probed.
-        return Err(denied(Denied::NotFound));
+        Err(TaggingError::NotFound) => return Err(denied(Denied::NotFound)),
+        Err(e) => return Err(e).or_page(),
+    };
+    if v.get("step") != "confirm" {
+        let tpl = BulkConfirmPage {
+            page: Page::new(Lang::Nl, "Verhalen taggen").signed_in(&signed.0, &csrf),
+            action: format!("/manage/campaigns/{slug}/tags/bulk"),
+            theme_id: plan.theme.id.clone(),
+            theme_name: plan.theme.name.clone(),
+            already: plan.already,
+            stories: plan.stories,
+            query,
+            back,
+        };
+        return Ok(render(StatusCode::OK, true, &tpl));
     }
-    let now = state.clock.now();
-    let tags: Vec<Tag> = ids
-        .iter()
-        .map(|id| Tag {
-            story_id: id.clone(),
-            theme_id: theme.id.clone(),
-            source: TagSource::Manual,
-            state: TagState::Accepted,
-            confidence: None,
-            explanation: None,
-            by_user: Some(signed.0.user.id.clone()),
-            at: now,
-        })
-        .collect();
-    state.store.set_tags(&tags).await.or_page()?;
-    tracing::info!(campaign = %campaign.slug(), theme = %theme.id, stories = tags.len(), "bulk tagged");
+    let tagged = tagging::coding::bulk(&state.store, &signed.actor(), &campaign.id, &plan, state.clock.now())
+        .await
+        .or_page()?;
+    tracing::info!(campaign = %campaign.slug(), theme = %plan.theme.id, stories = tagged, "bulk tagged");
     let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(Redirect::to(&format!("{back}{sep}tagged={}", tags.len())).into_response())
+    Ok(Redirect::to(&format!("{back}{sep}tagged={tagged}")).into_response())
 }
 
 #[cfg(test)]
@@ -486,52 +437,6 @@ mod tests {
             by_user: None,
             at: OffsetDateTime::UNIX_EPOCH,
         }
-    }
-
-    fn run(current: &[Tag], action: Action) -> (Vec<(TagSource, TagState)>, bool) {
-        let (set, remove) = decide(current, "s", "t", action, "u", OffsetDateTime::UNIX_EPOCH);
-        assert!(set.iter().all(|t| t.by_user.as_deref() == Some("u")));
-        (set.iter().map(|t| (t.source, t.state)).collect(), remove)
-    }
-
-    #[test]
-    fn decisions_on_suggestions_keep_the_models_provenance() {
-        use TagSource::*;
-        use TagState::*;
-        let suggestion = tag(Model, Suggested);
-        let (set, _) = decide(
-            std::slice::from_ref(&suggestion),
-            "s",
-            "t",
-            Action::Accept,
-            "u",
-            OffsetDateTime::UNIX_EPOCH,
-        );
-        assert_eq!((set[0].source, set[0].state, set[0].confidence), (Model, Accepted, Some(0.8)));
-        assert!(set[0].explanation.is_some());
-        assert_eq!(run(std::slice::from_ref(&suggestion), Action::Reject), (vec![(Model, Rejected)], false));
-        // Yes after an earlier no takes the no back.
-        assert_eq!(
-            run(&[suggestion, tag(Manual, Rejected)], Action::Accept),
-            (vec![(Model, Accepted)], true)
-        );
-    }
-
-    #[test]
-    fn a_persons_rejection_is_what_beats_a_rule() {
-        use TagSource::*;
-        use TagState::*;
-        assert_eq!(run(&[tag(Rule, Accepted)], Action::Reject), (vec![(Manual, Rejected)], false));
-        assert_eq!(
-            run(&[tag(Rule, Accepted), tag(Model, Accepted)], Action::Reject),
-            (vec![(Model, Rejected), (Manual, Rejected)], false)
-        );
-        assert_eq!(run(&[tag(Rule, Accepted), tag(Manual, Rejected)], Action::Reject), (vec![], false));
-        assert_eq!(run(&[tag(Rule, Accepted), tag(Manual, Rejected)], Action::Remove), (vec![], true));
-        assert_eq!(run(&[], Action::Add), (vec![(Manual, Accepted)], false));
-        assert_eq!(run(&[tag(Manual, Accepted)], Action::Add), (vec![], false));
-        assert_eq!(run(&[tag(Manual, Accepted)], Action::Reject), (vec![(Manual, Rejected)], false));
-        assert_eq!(run(&[], Action::Remove), (vec![], false));
     }
 
     #[test]

@@ -113,6 +113,7 @@ pub fn is_open(t: &Tag, all: &[Tag]) -> bool {
 pub struct Queue {
     entries: Vec<(String, f64)>,
     keys: HashMap<String, f64>,
+    open: usize,
 }
 
 fn order(a: &(String, f64), b: &(String, f64)) -> Ordering {
@@ -128,6 +129,7 @@ impl Queue {
         }
         let mut keys = HashMap::new();
         let mut entries = Vec::new();
+        let mut open = 0;
         for (story, list) in by_story {
             let model: Vec<&&Tag> = list.iter().filter(|t| t.source == TagSource::Model).collect();
             if model.is_empty() {
@@ -136,12 +138,19 @@ impl Queue {
             let key = model.iter().map(|t| t.confidence.unwrap_or(0.0)).fold(f64::MIN, f64::max);
             keys.insert(story.to_string(), key);
             let mine: Vec<Tag> = list.iter().map(|t| (*t).clone()).collect();
-            if model.iter().any(|t| is_open(t, &mine)) {
+            let open_here = model.iter().filter(|t| is_open(t, &mine)).count();
+            if open_here > 0 {
                 entries.push((story.to_string(), key));
+                open += open_here;
             }
         }
         entries.sort_by(order);
-        Queue { entries, keys }
+        Queue { entries, keys, open }
+    }
+
+    /// Open suggestions, over all stories: one fewer after every decision.
+    pub fn open(&self) -> usize {
+        self.open
     }
 
     /// Stories with open suggestions.
