@@ -19,6 +19,7 @@ use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ResultExt};
 use crate::http::form::{FormValues, LangQuery};
+use crate::http::page::{campaign_for, form};
 use crate::http::routes::Routes;
 use crate::http::views::{ErrorView, Page, render};
 use crate::store::{Saved, StoreError};
@@ -65,24 +66,9 @@ fn base(slug: &str) -> String {
     format!("/manage/campaigns/{slug}")
 }
 
-/// Looks up the campaign of a workspace route and checks that the viewer may manage it.
-/// Steering gets 403 before anything is looked up; an unknown slug and a campaign a facilitator
-/// is not a member of get the same 404, so slugs cannot be probed.
+/// The campaign of a workspace route, if the viewer may manage it (see `page::campaign_for`).
 async fn load(state: &AppState, signed: &SignedIn, slug: &str) -> Result<Campaign, Response> {
-    signed.require(Permission::UseWorkspace)?;
-    let campaign = match state.store.campaign_by_slug(slug).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound) => return Err(denied(Denied::NotFound)),
-        Err(e) => return Err(Error::from(e).html(Lang::Nl).into_response()),
-    };
-    signed.require(Permission::ManageCampaign(&campaign.id))?;
-    Ok(campaign)
-}
-
-/// The posted fields. Read only after the permission check; a body that is not a form reads as
-/// empty and gets the usual "fill this in" messages.
-fn form_values(body: &Bytes) -> FormValues {
-    FormValues(serde_urlencoded::from_bytes(body).unwrap_or_default())
+    campaign_for(state, signed, slug, |id| Permission::ManageCampaign(id)).await
 }
 
 fn localized(v: &FormValues, prefix: &str) -> Localized {
@@ -412,7 +398,7 @@ async fn create_campaign(
     if let Err(r) = signed.require(Permission::CreateCampaign) {
         return r;
     }
-    let v = form_values(&body);
+    let v = form(&body);
     let input = NewCampaignInput {
         slug: v.get("slug").into(),
         settings: settings_input(&v),
@@ -445,7 +431,7 @@ async fn create_from_toml(
     if let Err(r) = signed.require(Permission::CreateCampaign) {
         return r;
     }
-    let v = form_values(&body);
+    let v = form(&body);
     let text = v.get("toml").to_string();
     let refuse = |message: String| {
         let mut input = NewCampaignInput::default();
@@ -831,7 +817,7 @@ async fn save_settings(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let input = settings_input(&form_values(&body));
+        let input = settings_input(&form(&body));
         let result = ctx
             .change("#instellingen", ctx.back("settings", "instellingen"), |def| {
                 let old = def.clone();
@@ -854,7 +840,7 @@ async fn change_status(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let from = ctx.campaign.def.status;
         let result = ctx
             .change("status", ctx.back("status", "status"), |def| {
@@ -889,7 +875,7 @@ async fn add_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let id = v.get("prompt_id").trim().to_string();
         let text = localized(&v, "prompt");
         let result = ctx
@@ -916,7 +902,7 @@ async fn edit_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let text = Localized::new(v.get("nl"), v.get("en"));
         let key = format!("prompt-{id}-nl");
         let result = ctx
@@ -945,7 +931,7 @@ async fn move_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let dir = Direction::parse(form_values(&body).get("direction"));
+        let dir = Direction::parse(form(&body).get("direction"));
         let result = ctx
             .change("#uitnodigingen", ctx.back("prompt_moved", &format!("prompt-{id}")), |def| match dir {
                 Some(dir) if form_edit::move_prompt(def, &id, dir) => {
@@ -992,7 +978,7 @@ async fn add_signifier(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let input = NewSignifierInput {
             id: v.get("sig_id").into(),
             kind: v.get("sig_kind").into(),
@@ -1025,7 +1011,7 @@ async fn move_signifier(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let dir = Direction::parse(form_values(&body).get("direction"));
+        let dir = Direction::parse(form(&body).get("direction"));
         let result = ctx
             .change("#vragen", ctx.back("signifier_moved", &format!("sig-{id}")), |def| match dir {
                 Some(dir) if form_edit::move_signifier(def, &id, dir) => {
@@ -1194,7 +1180,7 @@ async fn edit_signifier(
         if ctx.campaign.def.signifiers.iter().all(|s| s.id != id || s.retired) {
             return denied(Denied::NotFound);
         }
-        let v = form_values(&body);
+        let v = form(&body);
         let input = SignifierInput {
             question: localized(&v, "question"),
             help: localized(&v, "help"),
@@ -1268,7 +1254,7 @@ async fn import_toml(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let text = form_values(&body).get("toml").to_string();
+        let text = form(&body).get("toml").to_string();
         let current = ctx.campaign.def.status;
         let result = ctx
             .change("toml", ctx.back("imported", "toml"), |def| {
@@ -1309,7 +1295,7 @@ async fn change_member(
         if let Err(r) = signed.require(Permission::ManageMembers) {
             return r;
         }
-        let v = form_values(&body);
+        let v = form(&body);
         let user_id = v.get("user").trim().to_string();
         let add = v.get("member") == "1";
         let users = match state.store.users().await.html(Lang::Nl) {

@@ -9,16 +9,16 @@ pub(crate) mod view;
 use self::view::{Paragraph, Snippet, SvgLabel};
 use crate::analysis::safeguarding::DangerKind;
 use crate::analysis::suppression::{self, Cell, Total};
-use crate::auth::policy::{Denied, Permission};
+use crate::auth::policy::Permission;
 use crate::domain::safeguarding::{FollowUp, FollowUpAction};
 use crate::domain::{
     AuditAction, AuditEntry, Campaign, CampaignStatus, Lang, Perspective, Signifier, SignifierKind, Story,
     StoryEventKind, region,
 };
 use crate::http::AppState;
-use crate::http::auth::{SignedIn, denied};
+use crate::http::auth::SignedIn;
 use crate::http::csrf::CsrfToken;
-use crate::http::error::{Error, ResultExt};
+use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::http::views::{AnswerView, OptionView, Page, describe_answer, render};
 use crate::store::{DynStore, StoryFilter};
@@ -28,7 +28,7 @@ use axum::Form;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use serde_json::json;
 use std::future::Future;
@@ -36,7 +36,6 @@ use std::io::Write;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
-use time::OffsetDateTime;
 use time::macros::format_description;
 
 pub fn routes() -> Routes {
@@ -69,53 +68,8 @@ const DELETE_REASONS: [(&str, &str); 4] = [
     ("other", "Anders"),
 ];
 
-/// A handler's answer is a page either way: the one asked for, or a refusal or error page.
-type Reply = Result<Response, Response>;
-
-trait OrPage<T> {
-    /// Turns a store or domain error into its (Dutch) error page.
-    fn or_page(self) -> Result<T, Response>;
-}
-
-impl<T, E: Into<Error>> OrPage<T> for Result<T, E> {
-    fn or_page(self) -> Result<T, Response> {
-        self.html(Lang::Nl).map_err(IntoResponse::into_response)
-    }
-}
-
-/// The campaign named in the URL, if it exists and the viewer may do `wants` with it.
-async fn campaign_for(
-    state: &AppState,
-    signed: &SignedIn,
-    slug: &str,
-    wants: fn(&str) -> Permission<'_>,
-) -> Result<Campaign, Response> {
-    let campaign = state.store.campaign_by_slug(slug).await.or_page()?;
-    signed.require(wants(&campaign.id))?;
-    Ok(campaign)
-}
-
-/// The story, only if it belongs to `campaign`. Anything else looks exactly like a story
-/// that does not exist, so ids of other campaigns cannot be probed.
-async fn story_in(state: &AppState, campaign: &Campaign, id: &str) -> Result<Story, Response> {
-    match state.store.story(id).await {
-        Ok(story) if story.campaign_id == campaign.id => Ok(story),
-        Ok(_) | Err(crate::store::StoreError::NotFound) => Err(denied(Denied::NotFound)),
-        Err(e) => Err(Error::from(e).html(Lang::Nl).into_response()),
-    }
-}
-
-fn date(t: OffsetDateTime) -> String {
-    t.format(format_description!("[day]-[month]-[year]")).unwrap_or_default()
-}
-
-fn date_time(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{} UTC",
-        utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default()
-    )
-}
+// The shared helpers, under the names the submodule uses.
+pub(crate) use crate::http::page::{OrPage, Reply, campaign_for, date, date_time, story_in};
 
 fn stories_href(slug: &str) -> String {
     format!("/manage/campaigns/{slug}/stories")
