@@ -267,8 +267,13 @@ async fn facilitator_builds_previews_and_opens_a_campaign(backend: Backend) {
     assert!(regie_item.contains("verwijderd, oude antwoorden blijven leesbaar"));
     assert_eq!(app.get(&format!("{base}/signifiers/regie")).await.status(), StatusCode::NOT_FOUND);
 
-    // Closed, and open again; never back to draft.
-    post_ok(&app, &format!("{base}/status"), &[("status", "closed")]).await;
+    // Closed (after a confirm step), and open again; never back to draft.
+    let ask = app.post_form(&format!("{base}/status"), &[("status", "closed")]).await;
+    assert_eq!(ask.status(), StatusCode::OK, "closing asks first");
+    assert!(ask.text().await.unwrap().contains("Campagne sluiten?"));
+    let still = app.store.campaign_by_slug("jeugd-utrecht").await.unwrap();
+    assert_eq!(still.def.status, luister::domain::CampaignStatus::Open, "not closed without the confirm");
+    post_ok(&app, &format!("{base}/status"), &[("status", "closed"), ("confirm", "1")]).await;
     post_422(&app, &format!("{base}/status"), &[("status", "draft")]).await;
     post_ok(&app, &format!("{base}/status"), &[("status", "open")]).await;
 
