@@ -100,10 +100,12 @@ pub async fn edit(store: &DynStore, by: &User, user_id: &str, e: &AccountEdit) -
         disabled: (e.disabled != user.disabled).then_some(e.disabled),
         password_hash: None,
     };
-    let audit = AuditEntry::new(actor(by), AuditAction::UserChanged);
-    let updated = store.update_user(&user.id, &change, &audit).await?;
-    let sessions_ended =
-        if e.disabled || change.role.is_some() { store.delete_user_sessions(&user.id).await? } else { 0 };
+    let ends_sessions = e.disabled || change.role.is_some();
+    let mut tx = store.begin().await?;
+    let sessions_ended = if ends_sessions { tx.delete_user_sessions(&user.id).await? } else { 0 };
+    let updated =
+        tx.update_user(&user.id, &change, &AuditEntry::new(actor(by), AuditAction::UserChanged)).await?;
+    tx.commit().await?;
     Ok(Edited { user: updated, sessions_ended })
 }
 
@@ -135,18 +137,20 @@ pub async fn change_own_password(store: &DynStore, me: &User, change: PasswordCh
     Ok(auth_accounts::set_password(store, me, change.new, actor(me)).await?)
 }
 
-/// Ends every session of an account (audited with how many there were).
+/// Ends every session of an account, audited with how many there were.
 pub async fn end_sessions(store: &DynStore, by: &User, user_id: &str) -> Result<u64> {
     let user = store.user(user_id).await?;
-    let ended = store.delete_user_sessions(&user.id).await?;
+    let mut tx = store.begin().await?;
+    let ended = tx.delete_user_sessions(&user.id).await?;
     let audit = AuditEntry::new(actor(by), AuditAction::SessionsEnded)
         .target(format!("user:{}", user.id))
         .details(serde_json::json!({ "sessions": ended }));
-    store.audit(&audit).await?;
+    tx.audit(&audit).await?;
+    tx.commit().await?;
     Ok(ended)
 }
 
-/// Ends the session with this id hash; audited as the logout of its account. A session that no
+/// Ends the session with this id hash, audited as the logout of its account. A session that no
 /// longer exists is nothing to do.
 pub async fn logout(store: &DynStore, session_hash: &str) -> Result<()> {
     let record = match store.session(session_hash).await {
@@ -154,8 +158,10 @@ pub async fn logout(store: &DynStore, session_hash: &str) -> Result<()> {
         Err(StoreError::NotFound) => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    store.audit(&AuditEntry::new(actor(&record.user), AuditAction::Logout)).await?;
-    store.delete_session(session_hash).await?;
+    let mut tx = store.begin().await?;
+    tx.delete_session(session_hash).await?;
+    tx.audit(&AuditEntry::new(actor(&record.user), AuditAction::Logout)).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -103,39 +103,42 @@ impl NewCampaign {
     }
 }
 
-/// Creates a draft campaign and makes its creator a member of it.
+/// Creates a draft campaign and makes its creator a member of it, in one transaction with both
+/// audit entries.
 pub async fn create(store: &DynStore, by: &Actor, input: &NewCampaign) -> Result<Campaign> {
     let def = input.to_def()?;
-    let refuse = |m: String| CampaignError::Invalid(vec![EditError::new(input.key(), m)]);
-    match store.campaign_by_slug(&def.slug).await {
-        // Says no more than "not available": the slug may belong to someone else's draft.
-        Ok(_) => {
-            return Err(refuse(format!(
-                "De korte naam '{}' is niet beschikbaar. Kies een andere korte naam.",
-                def.slug
-            )));
-        }
+    // Says no more than "not available": the slug may belong to someone else's draft.
+    let taken = || {
+        CampaignError::Invalid(vec![EditError::new(
+            input.key(),
+            format!("De korte naam '{}' is niet beschikbaar. Kies een andere korte naam.", def.slug),
+        )])
+    };
+    let mut tx = store.begin().await.map_err(CampaignError::Store)?;
+    match tx.campaign_by_slug(&def.slug).await {
+        Ok(_) => return Err(taken()),
         Err(StoreError::NotFound) => {}
         Err(e) => return Err(CampaignError::Store(e)),
     }
     let audit = AuditEntry::new(by.clone(), AuditAction::CampaignChanged)
         .details(json!({ "change": "created", "via": input.via() }));
-    let campaign = match store.save_campaign(&def, &audit).await {
+    let campaign = match tx.save_campaign(&def, &audit, None).await {
         Ok((c, Saved::Created)) => c,
-        // Someone created the same slug between the check and the save.
-        Ok((_, Saved::Updated)) | Err(StoreError::Conflict(_)) => {
-            return Err(refuse(format!(
-                "De korte naam '{}' is niet beschikbaar. Kies een andere korte naam.",
-                def.slug
-            )));
+        // Someone created the same slug in between: nothing of theirs is touched (rolled back).
+        Ok((_, Saved::Updated)) | Err(StoreError::Conflict(_)) => return Err(taken()),
+        Err(StoreError::Invalid(m)) => {
+            return Err(CampaignError::Invalid(vec![EditError::new(
+                input.key(),
+                format!("Niet opgeslagen: {m}"),
+            )]));
         }
-        Err(StoreError::Invalid(m)) => return Err(refuse(format!("Niet opgeslagen: {m}"))),
         Err(e) => return Err(CampaignError::Store(e)),
     };
     if let Some(user_id) = &by.user_id {
         let member = AuditEntry::new(by.clone(), AuditAction::MembershipChanged);
-        store.set_membership(&campaign.id, user_id, true, &member).await.map_err(CampaignError::Store)?;
+        tx.set_membership(&campaign.id, user_id, true, &member).await.map_err(CampaignError::Store)?;
     }
+    tx.commit().await.map_err(CampaignError::Store)?;
     tracing::info!(campaign_id = %campaign.id, via = input.via(), "campaign created in the workspace");
     Ok(campaign)
 }
@@ -326,17 +329,27 @@ pub async fn change_form(
         map.insert("form_version".into(), (campaign.form_version + 1).into());
     }
     let audit = AuditEntry::new(by.clone(), AuditAction::CampaignChanged).details(details);
-    match store.save_campaign(&def, &audit).await {
-        Ok((c, _)) => {
-            tracing::info!(campaign_id = %c.id, form_version = c.form_version, "campaign changed in the workspace");
-            Ok(Edited::Saved(Box::new(c)))
+    let mut tx = store.begin().await.map_err(CampaignError::Store)?;
+    // The version this change was made on: a save in between (even one committing right now)
+    // makes this one a conflict instead of overwriting it.
+    let saved = match tx.save_campaign(&def, &audit, Some(campaign.form_version)).await {
+        Ok((c, _)) => c,
+        Err(StoreError::Conflict(rule)) if rule == "form_version" => {
+            drop(tx);
+            let current = store.campaign(&campaign.id).await.map_err(CampaignError::from)?;
+            return Err(stale(store, &current, loaded_version.unwrap_or(campaign.form_version)).await);
         }
-        Err(StoreError::Invalid(m)) => Err(CampaignError::Invalid(vec![EditError::new(
-            change.refusal_key(),
-            format!("Niet opgeslagen: {m}"),
-        )])),
-        Err(e) => Err(CampaignError::Store(e)),
-    }
+        Err(StoreError::Invalid(m)) => {
+            return Err(CampaignError::Invalid(vec![EditError::new(
+                change.refusal_key(),
+                format!("Niet opgeslagen: {m}"),
+            )]));
+        }
+        Err(e) => return Err(CampaignError::Store(e)),
+    };
+    tx.commit().await.map_err(CampaignError::Store)?;
+    tracing::info!(campaign_id = %saved.id, form_version = saved.form_version, "campaign changed in the workspace");
+    Ok(Edited::Saved(Box::new(saved)))
 }
 
 /// The refusal of a save on an old form version, with the changes made since.

@@ -706,13 +706,16 @@ impl Ctx<'_> {
     async fn refused(&self, typed: Typed, refused: Refused) -> Response {
         match refused {
             Refused::Errors(errors) => self.page(typed, &errors, None).await,
-            Refused::Stale(conflict) => match self.view(typed, &[], None).await {
-                Ok(mut view) => {
-                    view.conflict = Some(conflict);
-                    render(StatusCode::CONFLICT, true, &view)
+            // Shown on the campaign as it is now, so saving again builds on the colleague's change.
+            Refused::Stale(current, conflict) => {
+                match (Ctx { campaign: &current, ..*self }).view(typed, &[], None).await {
+                    Ok(mut view) => {
+                        view.conflict = Some(conflict);
+                        render(StatusCode::CONFLICT, true, &view)
+                    }
+                    Err(e) => e.into_response(),
                 }
-                Err(e) => e.into_response(),
-            },
+            }
         }
     }
 
@@ -727,7 +730,8 @@ impl Ctx<'_> {
             Ok(_) => Ok(Redirect::to(&back).into_response()),
             Err(CampaignError::Invalid(errors)) => Err(Refused::Errors(errors)),
             Err(CampaignError::Stale { loaded, current, changes }) => {
-                Err(Refused::Stale(ConflictView::new(loaded, &current, &changes)))
+                let conflict = ConflictView::new(loaded, &current, &changes);
+                Err(Refused::Stale(current, conflict))
             }
             Err(e) => Ok(failed(e)),
         }
@@ -741,7 +745,8 @@ impl Ctx<'_> {
 /// Why a change was not saved.
 enum Refused {
     Errors(Vec<EditError>),
-    Stale(ConflictView),
+    /// Someone saved in between: the campaign as it is now, and what changed.
+    Stale(Box<Campaign>, ConflictView),
 }
 
 /// A colleague's change, as the 409 page lists it.
@@ -1149,8 +1154,9 @@ async fn edit_signifier(
             Refused::Errors(errors) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, signifier_view(&ctx, &id, input, &errors, None))
             }
-            Refused::Stale(conflict) => {
-                (StatusCode::CONFLICT, signifier_view(&ctx, &id, input, &[], Some(conflict)))
+            Refused::Stale(current, conflict) => {
+                let now = Ctx { campaign: &current, ..ctx };
+                (StatusCode::CONFLICT, signifier_view(&now, &id, input, &[], Some(conflict)))
             }
         };
         match view {
