@@ -9,9 +9,11 @@
 // only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod accounts;
 pub mod analysis;
 pub mod auth;
 pub mod bench;
+pub mod campaigns;
 pub mod clock;
 pub mod collect;
 pub mod config;

@@ -63,8 +63,11 @@ pub async fn set_password(
     password::check_policy(&new_password, &[&user.email, &user.name]).map_err(AccountError::Invalid)?;
     let hash = hash_password(new_password).await?;
     let change = UserChange { password_hash: Some(hash), ..UserChange::default() };
-    store.update_user(&user.id, &change, &AuditEntry::new(actor, AuditAction::PasswordChanged)).await?;
-    store.delete_user_sessions(&user.id).await?;
+    // One transaction: the new password, the ended sessions and the audit entry, or none.
+    let mut tx = store.begin().await?;
+    tx.delete_user_sessions(&user.id).await?;
+    tx.update_user(&user.id, &change, &AuditEntry::new(actor, AuditAction::PasswordChanged)).await?;
+    tx.commit().await?;
     Ok(())
 }
 

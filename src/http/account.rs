@@ -6,7 +6,7 @@ use super::auth::SignedIn;
 use super::csrf::CsrfToken;
 use super::routes::Routes;
 use super::views::{Page, render};
-use crate::auth::accounts::{self, AccountError};
+use crate::accounts::{self, AccountError, PasswordChange};
 use crate::auth::policy::Permission;
 use crate::domain::Lang;
 use askama::Template;
@@ -78,12 +78,6 @@ async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, Response> {
     signed.require(Permission::ManageOwnAccount)?;
-    let fail = |m: &str| m.to_string();
-    let (_, hash) = state
-        .store
-        .user_by_email(&signed.0.user.email)
-        .await
-        .map_err(|e| super::error::Error::from(e).html(Lang::Nl).into_response())?;
     // Someone who finds an unattended signed-in browser must not be able to guess the
     // password here at full speed.
     let key = signed.0.user.id.clone();
@@ -104,19 +98,16 @@ async fn change_password(
         resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
         return Ok(resp);
     }
-    let error = if !accounts::verify_password(form.current.clone(), hash).await {
-        state.limits.password_check.record(key);
-        Some(fail("Je huidige wachtwoord klopt niet."))
-    } else if form.new != form.repeat {
-        Some(fail("De twee nieuwe wachtwoorden zijn niet hetzelfde. Typ ze nog eens."))
-    } else {
-        match accounts::set_password(&state.store, &signed.0.user, form.new, signed.actor()).await {
-            Ok(()) => return Ok(Redirect::to("/login?bye=1").into_response()),
-            Err(AccountError::Invalid(m)) => Some(m),
-            Err(e) => {
-                return Err(super::error::Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response());
-            }
+    let change = PasswordChange { current: form.current, new: form.new, repeat: form.repeat };
+    let error = match accounts::change_own_password(&state.store, &signed.0.user, change).await {
+        Ok(()) => return Ok(Redirect::to("/login?bye=1").into_response()),
+        Err(AccountError::WrongPassword) => {
+            state.limits.password_check.record(key);
+            "Je huidige wachtwoord klopt niet.".to_string()
         }
+        Err(AccountError::Invalid(m)) => m,
+        Err(AccountError::Store(e)) => return Err(super::error::Error::from(e).into_response()),
+        Err(e) => return Err(super::error::Error::from(anyhow::anyhow!(e)).into_response()),
     };
-    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &view(&state, &signed, &csrf, error).await))
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &view(&state, &signed, &csrf, Some(error)).await))
 }

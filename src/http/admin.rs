@@ -1,17 +1,17 @@
-//! Admin pages: accounts (create, change role, disable, set a password, end all sessions) and
-//! the audit log with filters. Admins only (`Permission::ManageUsers`, `Permission::ViewAudit`).
+//! Admin pages: accounts (create, change role, disable, set a password, end all sessions; each
+//! one use case of `crate::accounts`) and the audit log with filters. Admins only
+//! (`Permission::ManageUsers`, `Permission::ViewAudit`).
 
 use super::AppState;
 use super::auth::SignedIn;
 use super::csrf::CsrfToken;
-use super::error::ResultExt;
+use super::page::OrPage;
 use super::routes::Routes;
 use super::views::{Page, render};
-use crate::auth::accounts::{self, AccountError, NewAccount};
+use crate::accounts::{self, AccountEdit, AccountError, NewAccountInput};
 use crate::auth::policy::Permission;
 use crate::domain::audit::{AuditAction, AuditFilter};
-use crate::domain::{AuditEntry, Lang, Role, User};
-use crate::store::UserChange;
+use crate::domain::{Lang, Role, User};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -88,7 +88,7 @@ fn notice_text(done: Option<&str>) -> Option<String> {
 }
 
 async fn user_rows(state: &AppState) -> Result<Vec<UserRow>> {
-    let users = state.store.users().await.html(Lang::Nl).map_err(IntoResponse::into_response)?;
+    let users = state.store.users().await.or_page()?;
     let mut rows = Vec::with_capacity(users.len());
     for u in users {
         let campaigns = state.store.memberships(&u.id).await.map(|m| m.len()).unwrap_or(0);
@@ -135,6 +135,15 @@ pub struct NewUserForm {
     password: String,
 }
 
+/// An account use case's failure as a page; `Invalid` is shown with the form by the caller.
+fn failed(e: AccountError) -> Response {
+    match e {
+        AccountError::NotFound => super::auth::denied(crate::auth::policy::Denied::NotFound),
+        AccountError::Store(e) => super::error::Error::from(e).into_response(),
+        e => super::error::Error::from(anyhow::anyhow!(e)).into_response(),
+    }
+}
+
 async fn create_user(
     signed: SignedIn,
     csrf: CsrfToken,
@@ -142,27 +151,20 @@ async fn create_user(
     Form(form): Form<NewUserForm>,
 ) -> Result {
     signed.require(Permission::ManageUsers)?;
-    let role = Role::parse(&form.role);
-    let outcome = match role {
-        None => Err(AccountError::Invalid("Kies een rol: beheerder, facilitator of stuurgroep.".into())),
-        Some(role) => {
-            let account = NewAccount {
-                email: form.email.clone(),
-                name: form.name.clone(),
-                role,
-                password: form.password,
-            };
-            accounts::create(&state.store, account, signed.actor()).await
-        }
+    let input = NewAccountInput {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        role: form.role.clone(),
+        password: form.password,
     };
-    match outcome {
+    match accounts::create(&state.store, &signed.actor(), input).await {
         Ok(user) => Ok(Redirect::to(&format!("/admin/users/{}?done=created", user.id)).into_response()),
         Err(AccountError::Invalid(message)) => {
             // Everything typed comes back, except the password.
             let tpl = UsersPage {
                 page: Page::new(Lang::Nl, "Accounts").signed_in(&signed.0, &csrf),
                 users: user_rows(&state).await?,
-                roles: role_options(role),
+                roles: role_options(Role::parse(&form.role)),
                 email: form.email,
                 name: form.name,
                 error: Some(message),
@@ -170,7 +172,7 @@ async fn create_user(
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl))
         }
-        Err(e) => Err(super::error::Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response()),
+        Err(e) => Err(failed(e)),
     }
 }
 
@@ -192,7 +194,7 @@ pub struct UserPage {
 }
 
 async fn load_user(state: &AppState, id: &str) -> Result<User> {
-    state.store.user(id).await.html(Lang::Nl).map_err(IntoResponse::into_response)
+    state.store.user(id).await.or_page()
 }
 
 async fn user_view(
@@ -252,40 +254,16 @@ async fn update_user(
     Form(form): Form<UserForm>,
 ) -> Result {
     signed.require(Permission::ManageUsers)?;
-    let user = load_user(&state, &id).await?;
-    let Some(role) = Role::parse(&form.role) else {
-        let tpl = user_view(&state, &signed, &csrf, user, Some("Kies een rol.".into()), None).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl));
-    };
-    let name = form.name.trim().to_string();
-    if name.is_empty() {
-        let tpl = user_view(&state, &signed, &csrf, user, Some("Vul een naam in.".into()), None).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl));
+    let edit = AccountEdit { name: form.name, role: form.role, disabled: form.disabled.is_some() };
+    match accounts::edit(&state.store, &signed.0.user, &id, &edit).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?done=saved")).into_response()),
+        Err(AccountError::Invalid(m)) => {
+            let user = load_user(&state, &id).await?;
+            let tpl = user_view(&state, &signed, &csrf, user, Some(m), None).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl))
+        }
+        Err(e) => Err(failed(e)),
     }
-    let disabled = form.disabled.is_some();
-    if user.id == signed.0.user.id && (disabled || role != Role::Admin) {
-        let msg = "Je kunt je eigen beheerrechten niet afnemen of je eigen account uitschakelen. Vraag een andere beheerder.";
-        let tpl = user_view(&state, &signed, &csrf, user, Some(msg.into()), None).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl));
-    }
-    let change = UserChange {
-        name: Some(name),
-        role: (role != user.role).then_some(role),
-        disabled: (disabled != user.disabled).then_some(disabled),
-        password_hash: None,
-    };
-    let audit = AuditEntry::new(signed.actor(), AuditAction::UserChanged);
-    state
-        .store
-        .update_user(&id, &change, &audit)
-        .await
-        .html(Lang::Nl)
-        .map_err(IntoResponse::into_response)?;
-    if disabled || change.role.is_some() {
-        // A disabled account or a changed role must not keep sessions made under the old rights.
-        let _ = state.store.delete_user_sessions(&id).await;
-    }
-    Ok(Redirect::to(&format!("/admin/users/{id}?done=saved")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -302,30 +280,20 @@ async fn set_password(
     Form(form): Form<PasswordForm>,
 ) -> Result {
     signed.require(Permission::ManageUsers)?;
-    let user = load_user(&state, &id).await?;
-    match accounts::set_password(&state.store, &user, form.password, signed.actor()).await {
+    match accounts::reset_password(&state.store, &signed.0.user, &id, form.password).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?done=password")).into_response()),
         Err(AccountError::Invalid(m)) => {
+            let user = load_user(&state, &id).await?;
             let tpl = user_view(&state, &signed, &csrf, user, Some(m), None).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, true, &tpl))
         }
-        Err(e) => Err(super::error::Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response()),
+        Err(e) => Err(failed(e)),
     }
 }
 
 async fn end_sessions(signed: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> Result {
     signed.require(Permission::ManageUsers)?;
-    let user = load_user(&state, &id).await?;
-    let ended = state
-        .store
-        .delete_user_sessions(&user.id)
-        .await
-        .html(Lang::Nl)
-        .map_err(IntoResponse::into_response)?;
-    let audit = AuditEntry::new(signed.actor(), AuditAction::SessionsEnded)
-        .target(format!("user:{}", user.id))
-        .details(serde_json::json!({ "sessions": ended }));
-    let _ = state.store.audit(&audit).await;
+    accounts::end_sessions(&state.store, &signed.0.user, &id).await.map_err(failed)?;
     Ok(Redirect::to(&format!("/admin/users/{id}?done=sessions")).into_response())
 }
 
@@ -412,8 +380,7 @@ async fn audit_page(
         campaign_id,
         limit,
     };
-    let entries =
-        state.store.audit_entries(&filter).await.html(Lang::Nl).map_err(IntoResponse::into_response)?;
+    let entries = state.store.audit_entries(&filter).await.or_page()?;
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {

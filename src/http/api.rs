@@ -149,7 +149,7 @@ async fn submit_story(
     let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)
         .map_err(|errors| Error {
             kind: ErrorKind::Unprocessable(errors),
-            render: super::error::Render::Json(lang),
+            render: Some(super::error::Render::Json(lang)),
         })?;
     if let Err(wait) = super::limits::check(&state.limits.story_client, &ip) {
         let body = serde_json::json!({

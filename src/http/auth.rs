@@ -299,13 +299,11 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = cookies::get(&headers, &cookies::session_name(&state.config)) {
-        let id_hash = token_hash(&token);
-        if let Ok(record) = state.store.session(&id_hash).await {
-            let actor = Actor::user(&record.user.id, &record.user.email);
-            let _ = state.store.audit(&AuditEntry::new(actor, AuditAction::Logout)).await;
-        }
-        let _ = state.store.delete_session(&id_hash).await;
+    if let Some(token) = cookies::get(&headers, &cookies::session_name(&state.config))
+        && let Err(e) = crate::accounts::logout(&state.store, &token_hash(&token)).await
+    {
+        // The session stays, so the person is not told they are out while they are not.
+        return super::error::Error::from(anyhow::anyhow!(e)).into_response();
     }
     let mut resp = Redirect::to("/login?bye=1").into_response();
     cookies::clear(&mut resp, &state.config, &cookies::session_name(&state.config));

@@ -1,6 +1,8 @@
 //! The one HTTP error type. Pages get an HTML page in the visitor's language, the API gets JSON
 //! `{ "message", "code" }` with stable codes; 5xx bodies are generic and the detail is logged
-//! once, here.
+//! once, here. A handler need not say which: unless it chose (`.html(lang)`, `.json()`), the
+//! `decide` layer renders the error for the request, JSON under `/api/` and otherwise a page in
+//! the language the request asks for.
 
 use super::views::{MessagePage, Page, render};
 use crate::domain::{FieldError, Lang};
@@ -10,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ErrorKind {
     NotFound,
     BadRequest(String),
@@ -20,7 +22,7 @@ pub enum ErrorKind {
     TooLarge,
     /// Too many requests; try again after this many seconds.
     TooManyRequests(u64),
-    Internal(anyhow::Error),
+    Internal(std::sync::Arc<anyhow::Error>),
 }
 
 /// How to show the error.
@@ -33,14 +35,15 @@ pub enum Render {
 #[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,
-    pub render: Render,
+    /// `None`: decided by the request (see `decide`).
+    pub render: Option<Render>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind, render: Render::Html(Lang::Nl) }
+        Error { kind, render: None }
     }
 
     pub fn not_found() -> Error {
@@ -48,16 +51,21 @@ impl Error {
     }
 
     pub fn html(mut self, lang: Lang) -> Error {
-        self.render = Render::Html(lang);
+        self.render = Some(Render::Html(lang));
         self
     }
 
     pub fn json(mut self) -> Error {
         let lang = match self.render {
-            Render::Html(l) | Render::Json(l) => l,
+            Some(Render::Html(l) | Render::Json(l)) => l,
+            None => Lang::En,
         };
-        self.render = Render::Json(lang);
+        self.render = Some(Render::Json(lang));
         self
+    }
+
+    pub fn internal(e: anyhow::Error) -> Error {
+        Error::new(ErrorKind::Internal(std::sync::Arc::new(e)))
     }
 
     fn status(&self) -> StatusCode {
@@ -104,14 +112,14 @@ impl From<StoreError> for Error {
             StoreError::NotFound => ErrorKind::NotFound,
             StoreError::Conflict(rule) => ErrorKind::Conflict(rule),
             StoreError::Invalid(m) => ErrorKind::BadRequest(m),
-            StoreError::Other(e) => ErrorKind::Internal(e),
+            StoreError::Other(e) => ErrorKind::Internal(std::sync::Arc::new(e)),
         })
     }
 }
 
 impl From<anyhow::Error> for Error {
     fn from(e: anyhow::Error) -> Error {
-        Error::new(ErrorKind::Internal(e))
+        Error::internal(e)
     }
 }
 
@@ -121,17 +129,55 @@ impl IntoResponse for Error {
         if let ErrorKind::Internal(e) = &self.kind {
             tracing::error!(error = ?e, "request failed");
         }
-        let mut resp = self.body(status);
+        let mut resp = self.body(status, self.render.unwrap_or(Render::Html(Lang::Nl)));
         if let ErrorKind::TooManyRequests(wait) = self.kind {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+        }
+        if self.render.is_none() {
+            resp.extensions_mut().insert(Undecided(self.kind));
         }
         resp
     }
 }
 
+/// An error response whose form the request decides; `decide` renders it again.
+#[derive(Clone)]
+struct Undecided(ErrorKind);
+
+/// The one place that says how an error looks for a request: JSON under `/api/`, otherwise a
+/// page in the request's language (`?lang=`, the `lang` cookie or Accept-Language).
+pub async fn decide(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let render = if req.uri().path().starts_with("/api/") {
+        Render::Json(super::i18n::api_lang(req.uri(), req.headers()))
+    } else {
+        Render::Html(super::i18n::request_lang(req.uri(), req.headers()))
+    };
+    let mut resp = next.run(req).await;
+    let Some(Undecided(kind)) = resp.extensions_mut().remove::<Undecided>() else {
+        return resp;
+    };
+    let status = resp.status();
+    let error = Error { kind, render: Some(render) };
+    let mut again = error.body(status, render);
+    // Headers the first rendering carried (Retry-After, cookies) stay; the body's own go.
+    let kept: Vec<_> = resp
+        .headers()
+        .iter()
+        .filter(|(n, _)| *n != axum::http::header::CONTENT_TYPE && *n != axum::http::header::CONTENT_LENGTH)
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    for (name, _) in &kept {
+        again.headers_mut().remove(name);
+    }
+    for (name, value) in kept {
+        again.headers_mut().append(name, value);
+    }
+    again
+}
+
 impl Error {
-    fn body(&self, status: StatusCode) -> Response {
-        match self.render {
+    fn body(&self, status: StatusCode, how: Render) -> Response {
+        match how {
             Render::Json(lang) => {
                 let body = match &self.kind {
                     ErrorKind::NotFound => json!({ "code": "not_found", "message": "Not found." }),

@@ -264,6 +264,43 @@ pub static EN: Ui = Ui {
     back_home: "To the home page",
 };
 
+/// The language a request asks for: `?lang=`, then a `lang` cookie, then Accept-Language
+/// (English only when the browser puts it first); Dutch otherwise.
+pub fn request_lang(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Lang {
+    if let Some(l) = query_lang(uri) {
+        return Lang::from_param(Some(l));
+    }
+    if let Some(l) = super::cookies::get(headers, "lang") {
+        return Lang::from_param(Some(&l));
+    }
+    match accept_language(headers) {
+        Some(a) if a.starts_with("en") => Lang::En,
+        _ => Lang::Nl,
+    }
+}
+
+/// The language of API messages: as asked with `?lang=`, English unless the client prefers Dutch.
+pub fn api_lang(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Lang {
+    if let Some(l) = query_lang(uri) {
+        return Lang::from_param(Some(l));
+    }
+    match accept_language(headers) {
+        Some(a) if a.starts_with("nl") => Lang::Nl,
+        _ => Lang::En,
+    }
+}
+
+fn query_lang(uri: &axum::http::Uri) -> Option<&str> {
+    uri.query().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("lang="))
+}
+
+fn accept_language(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start().to_ascii_lowercase())
+}
+
 pub fn ui(lang: Lang) -> &'static Ui {
     match lang {
         Lang::Nl => &NL,

@@ -1,6 +1,7 @@
 //! The web layer: one router per audience, merged here, with the cross-cutting layers (body
-//! limit, timeouts, security headers, request logs without personal data). Handlers are thin:
-//! parse, call collect/domain/store, render.
+//! limit, timeouts, security headers, request logs without personal data, errors rendered for
+//! the request). Handlers are thin: parse, call one use case (`crate::campaigns`,
+//! `crate::accounts`, ...) or a store read, render; `page` holds the helpers they share.
 
 pub mod account;
 pub mod admin;
@@ -17,6 +18,7 @@ pub mod i18n;
 pub mod limits;
 pub mod manage;
 pub mod openapi;
+pub mod page;
 pub mod receipt;
 pub mod routes;
 pub mod search;
@@ -85,6 +87,7 @@ pub fn app(state: AppState) -> Router {
     all_routes()
         .router
         .fallback(not_found)
+        .layer(middleware::from_fn(error::decide))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), known_host))
         .layer(middleware::from_fn(friendly_errors))
@@ -165,18 +168,13 @@ async fn known_host(
     }
 }
 
-async fn not_found(req: Request) -> Response {
-    let lang = lang_from_request(&req);
-    let err = error::Error::not_found();
-    if req.uri().path().starts_with("/api/") { err.json() } else { err.html(lang) }.into_response()
+/// JSON under `/api/`, a page otherwise: `error::decide` renders it for the request.
+async fn not_found() -> Response {
+    error::Error::not_found().into_response()
 }
 
 fn lang_from_request(req: &Request) -> crate::domain::Lang {
-    let (parts, _) = Request::new(()).into_parts();
-    let mut parts = parts;
-    parts.uri = req.uri().clone();
-    parts.headers = req.headers().clone();
-    lang_from_parts(&parts)
+    i18n::request_lang(req.uri(), req.headers())
 }
 
 /// Extractors answer some problems (body too large, wrong content type) with plain text; a
@@ -263,15 +261,7 @@ pub(crate) fn too_large_page(parts: &axum::http::request::Parts) -> Response {
 }
 
 fn lang_from_parts(parts: &axum::http::request::Parts) -> crate::domain::Lang {
-    let query = parts.uri.query().unwrap_or("");
-    let from_query = query.split('&').find_map(|kv| kv.strip_prefix("lang="));
-    let from_header = parts
-        .headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| v.trim_start().to_ascii_lowercase().starts_with("en"))
-        .map(|_| "en");
-    crate::domain::Lang::from_param(from_query.or(from_header))
+    i18n::request_lang(&parts.uri, &parts.headers)
 }
 
 #[cfg(test)]

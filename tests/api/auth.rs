@@ -318,3 +318,151 @@ async fn first_admin_comes_from_the_environment_when_there_are_no_accounts() {
     assert!(page.contains("beheer@example.nl"));
     let _ = hidden_fields("");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Account use cases are atomic with their audit entries.
+
+/// Makes the database refuse audit entries of these actions, as a failing last step: a trigger
+/// added through a connection of its own, beside the app's.
+pub async fn refuse_audit(app: &TestApp, actions: &[&str]) {
+    let url = app.store_url();
+    let action = actions.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(", ");
+    let statements: Vec<String> = if url.starts_with("sqlite:") {
+        vec![format!(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log WHEN NEW.action IN ({action}) \
+             BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END"
+        )]
+    } else {
+        vec![
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$"
+                .to_string(),
+            format!(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW \
+                 WHEN (NEW.action IN ({action})) EXECUTE FUNCTION refuse_audit()"
+            ),
+        ]
+    };
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        for q in statements {
+            sqlx::query(sqlx::AssertSqlSafe(q)).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        for q in statements {
+            sqlx::query(sqlx::AssertSqlSafe(q)).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+}
+
+/// A facilitator with `n` open sessions, and the admin who manages them.
+async fn account_with_sessions(app: &TestApp, n: usize) -> (luister::domain::User, luister::domain::User) {
+    let admin = accounts::create(
+        &app.store,
+        NewAccount {
+            email: "beheer@example.nl".into(),
+            name: "Beheer".into(),
+            role: Role::Admin,
+            password: PASSWORD.into(),
+        },
+        Actor::system(),
+    )
+    .await
+    .unwrap();
+    let user = accounts::create(
+        &app.store,
+        NewAccount {
+            email: "fien@example.nl".into(),
+            name: "Fien".into(),
+            role: Role::Facilitator,
+            password: PASSWORD.into(),
+        },
+        Actor::system(),
+    )
+    .await
+    .unwrap();
+    for i in 0..n {
+        let now = OffsetDateTime::now_utc();
+        app.store.create_session(&format!("hash-{i}"), &user.id, now).await.unwrap();
+    }
+    (admin, user)
+}
+
+async fn live_sessions(app: &TestApp, n: usize) -> usize {
+    let mut live = 0;
+    for i in 0..n {
+        if app.store.session(&format!("hash-{i}")).await.is_ok() {
+            live += 1;
+        }
+    }
+    live
+}
+
+async fn audited(app: &TestApp, action: AuditAction) -> usize {
+    let filter = AuditFilter { action: Some(action), limit: 100, ..AuditFilter::default() };
+    app.store.audit_entries(&filter).await.unwrap().len()
+}
+
+async fn creating_an_account_whose_audit_fails_leaves_no_account(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    refuse_audit(&app, &["user_created"]).await;
+    let input = luister::accounts::NewAccountInput {
+        email: "nieuw@example.nl".into(),
+        name: "Nieuw".into(),
+        role: "facilitator".into(),
+        password: PASSWORD.into(),
+    };
+    let err = luister::accounts::create(&app.store, &Actor::system(), input).await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    assert!(app.store.user_by_email("nieuw@example.nl").await.is_err(), "no account without its audit entry");
+}
+on_both_backends!(creating_an_account_whose_audit_fails_leaves_no_account);
+
+async fn disabling_an_account_whose_audit_fails_changes_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (admin, user) = account_with_sessions(&app, 2).await;
+    refuse_audit(&app, &["user_changed"]).await;
+    let edit =
+        luister::accounts::AccountEdit { name: "Fien B.".into(), role: "steering".into(), disabled: true };
+    let err = luister::accounts::edit(&app.store, &admin, &user.id, &edit).await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    let after = app.store.user(&user.id).await.unwrap();
+    assert_eq!((after.name.as_str(), after.role, after.disabled), ("Fien", Role::Facilitator, false));
+    assert_eq!(live_sessions(&app, 2).await, 2, "the sessions were not ended either");
+}
+on_both_backends!(disabling_an_account_whose_audit_fails_changes_nothing);
+
+async fn a_password_reset_whose_audit_fails_keeps_the_old_password_and_sessions(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (admin, user) = account_with_sessions(&app, 2).await;
+    refuse_audit(&app, &["password_changed"]).await;
+    let new = "een heel ander lang wachtwoord met bergen".to_string();
+    let err = luister::accounts::reset_password(&app.store, &admin, &user.id, new.clone()).await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    let change =
+        luister::accounts::PasswordChange { current: PASSWORD.into(), new: new.clone(), repeat: new };
+    let err = luister::accounts::change_own_password(&app.store, &user, change).await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    let (_, hash) = app.store.user_by_email(&user.email).await.unwrap();
+    assert!(accounts::verify_password(PASSWORD.into(), hash).await, "the old password still works");
+    assert_eq!(live_sessions(&app, 2).await, 2);
+}
+on_both_backends!(a_password_reset_whose_audit_fails_keeps_the_old_password_and_sessions);
+
+async fn ending_sessions_or_logging_out_without_an_audit_entry_ends_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (admin, user) = account_with_sessions(&app, 2).await;
+    refuse_audit(&app, &["sessions_ended", "logout"]).await;
+    let err = luister::accounts::end_sessions(&app.store, &admin, &user.id).await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    assert_eq!(live_sessions(&app, 2).await, 2);
+    assert_eq!(audited(&app, AuditAction::SessionsEnded).await, 0);
+
+    let err = luister::accounts::logout(&app.store, "hash-0").await.unwrap_err();
+    assert!(matches!(err, luister::accounts::AccountError::Store(_)), "{err:?}");
+    assert_eq!(live_sessions(&app, 2).await, 2, "the session is still there: no unaudited logout");
+}
+on_both_backends!(ending_sessions_or_logging_out_without_an_audit_entry_ends_nothing);

@@ -267,8 +267,13 @@ async fn facilitator_builds_previews_and_opens_a_campaign(backend: Backend) {
     assert!(regie_item.contains("verwijderd, oude antwoorden blijven leesbaar"));
     assert_eq!(app.get(&format!("{base}/signifiers/regie")).await.status(), StatusCode::NOT_FOUND);
 
-    // Closed, and open again; never back to draft.
-    post_ok(&app, &format!("{base}/status"), &[("status", "closed")]).await;
+    // Closed (after a confirm step), and open again; never back to draft.
+    let ask = app.post_form(&format!("{base}/status"), &[("status", "closed")]).await;
+    assert_eq!(ask.status(), StatusCode::OK, "closing asks first");
+    assert!(ask.text().await.unwrap().contains("Campagne sluiten?"));
+    let still = app.store.campaign_by_slug("jeugd-utrecht").await.unwrap();
+    assert_eq!(still.def.status, luister::domain::CampaignStatus::Open, "not closed without the confirm");
+    post_ok(&app, &format!("{base}/status"), &[("status", "closed"), ("confirm", "1")]).await;
     post_422(&app, &format!("{base}/status"), &[("status", "draft")]).await;
     post_ok(&app, &format!("{base}/status"), &[("status", "open")]).await;
 
@@ -625,3 +630,185 @@ async fn validation_errors_keep_what_was_typed(backend: Backend) {
     assert!(fields.contains(&"retention_days".into()) && fields.contains(&"title".into()), "{fields:?}");
 }
 on_both_backends!(validation_errors_keep_what_was_typed);
+
+// ---------------------------------------------------------------------------------------------
+// Two facilitators on one campaign: no lost updates.
+
+/// The form version a page's forms carry.
+fn loaded_version(html: &str) -> String {
+    hidden_fields(html)
+        .into_iter()
+        .find(|(k, _)| k == "form_version")
+        .expect("forms carry the form version")
+        .1
+}
+
+async fn a_save_on_a_stale_form_version_gets_409_with_what_changed_and_keeps_what_was_typed(
+    backend: Backend,
+) {
+    let Some(anna) = spawn_app(backend).await else { return };
+    anna.sign_in_as(Role::Facilitator, &[&anna.campaign.id]).await;
+    let bas = TestApp::second_browser(&anna);
+    bas.sign_in_as(Role::Facilitator, &[&anna.campaign.id]).await;
+    let base = "/manage/campaigns/eigen-netwerk";
+    let anna_loaded = loaded_version(&page(&anna, base).await);
+    let bas_page = page(&bas, base).await;
+    let bas_loaded = loaded_version(&bas_page);
+    let old_toml = bas.get(&format!("{base}/campaign.toml")).await.text().await.unwrap();
+    assert_eq!(anna_loaded, bas_loaded);
+
+    // Anna adds a question.
+    post_ok(
+        &anna,
+        &format!("{base}/signifiers"),
+        &[
+            ("form_version", anna_loaded.as_str()),
+            ("sig_id", "steun_van"),
+            ("sig_kind", "dyad"),
+            ("sig_question_nl", "Wie hielp het meest?"),
+            ("sig_labels", "Niemand | Nobody\nIedereen | Everyone"),
+        ],
+    )
+    .await;
+    let after_anna = anna.store.campaign_by_slug("eigen-netwerk").await.unwrap();
+
+    // Bas, on the page he loaded before, imports the old file and edits a prompt: both refused.
+    let resp =
+        bas.post_form(&format!("{base}/import"), &[("form_version", &bas_loaded), ("toml", &old_toml)]).await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT, "a stale import is refused");
+    let html = unescape(&resp.text().await.unwrap());
+    assert!(html.contains("iemand anders heeft deze campagne intussen gewijzigd"), "says why");
+    assert!(html.contains("vraag 'steun_van' toegevoegd"), "says what changed");
+    assert!(html.contains(&old_toml.lines().next().unwrap().to_string()), "keeps the file he pasted");
+    let typed = "Vertel over hulp die je zelf regelde (versie van Bas).";
+    let resp = bas
+        .post_form(
+            &format!("{base}/prompts/zelf-geregeld"),
+            &[("form_version", &bas_loaded), ("nl", typed), ("en", "")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let html = unescape(&resp.text().await.unwrap());
+    assert!(html.contains(typed), "keeps what he typed");
+    let now = loaded_version(&html);
+    assert_eq!(now, after_anna.form_version.to_string(), "the page is the campaign as it is now");
+
+    // Nothing of Anna's was overwritten or retired.
+    let stored = anna.store.campaign_by_slug("eigen-netwerk").await.unwrap();
+    assert_eq!(stored.form_version, after_anna.form_version);
+    let question = stored.def.signifiers.iter().find(|s| s.id == "steun_van").expect("Anna's question");
+    assert!(!question.retired, "Anna's new question is not retired");
+
+    // Saving again on the version he now sees works.
+    post_ok(
+        &bas,
+        &format!("{base}/prompts/zelf-geregeld"),
+        &[("form_version", &now), ("nl", typed), ("en", "")],
+    )
+    .await;
+    let stored = anna.store.campaign_by_slug("eigen-netwerk").await.unwrap();
+    assert!(stored.def.signifiers.iter().any(|s| s.id == "steun_van" && !s.retired));
+    assert_eq!(stored.def.prompts.iter().find(|p| p.id == "zelf-geregeld").unwrap().text.nl, typed);
+}
+on_both_backends!(a_save_on_a_stale_form_version_gets_409_with_what_changed_and_keeps_what_was_typed);
+
+async fn closing_a_campaign_asks_first_and_closes_only_when_confirmed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let base = "/manage/campaigns/eigen-netwerk";
+    let resp = app.post_form(&format!("{base}/status"), &[("status", "closed")]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("Campagne sluiten?") && html.contains("name=\"confirm\" value=\"1\""),
+        "a confirm form"
+    );
+    assert_eq!(app.store.campaign_by_slug("eigen-netwerk").await.unwrap().def.status, CampaignStatus::Open);
+    let confirm: Vec<(String, String)> =
+        hidden_fields(&html).into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let mut fields: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    fields.push(("status", "closed"));
+    post_ok(&app, &format!("{base}/status"), &fields).await;
+    assert_eq!(app.store.campaign_by_slug("eigen-netwerk").await.unwrap().def.status, CampaignStatus::Closed);
+}
+on_both_backends!(closing_a_campaign_asks_first_and_closes_only_when_confirmed);
+
+// ---------------------------------------------------------------------------------------------
+// Campaign use cases are atomic with their audit entries.
+
+async fn facilitator(app: &TestApp) -> luister::domain::User {
+    luister::auth::accounts::create(
+        &app.store,
+        luister::auth::accounts::NewAccount {
+            email: format!("f-{}@example.nl", uuid::Uuid::new_v4().simple()),
+            name: "Fien".into(),
+            role: Role::Facilitator,
+            password: "lange zin met wolken en trompetten".into(),
+        },
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap()
+}
+
+fn actor(u: &luister::domain::User) -> luister::domain::Actor {
+    luister::domain::Actor::user(&u.id, &u.email)
+}
+
+async fn creating_a_campaign_whose_last_audit_fails_leaves_no_campaign(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let fien = facilitator(&app).await;
+    // The last step is the creator's membership with its audit entry.
+    crate::auth::refuse_audit(&app, &["membership_changed"]).await;
+    let toml = crate::helpers::DEMO_TOML.replace("slug = \"eigen-netwerk\"", "slug = \"nieuw-netwerk\"");
+    assert!(toml.contains("nieuw-netwerk"));
+    let new = luister::campaigns::NewCampaign::Toml(toml);
+    let err = luister::campaigns::create(&app.store, &actor(&fien), &new).await.unwrap_err();
+    assert!(matches!(err, luister::campaigns::CampaignError::Store(_)), "{err:?}");
+    assert!(app.store.campaign_by_slug("nieuw-netwerk").await.is_err(), "no campaign without its audit");
+    assert!(app.store.memberships(&fien.id).await.unwrap().is_empty());
+}
+on_both_backends!(creating_a_campaign_whose_last_audit_fails_leaves_no_campaign);
+
+async fn a_form_change_whose_audit_fails_leaves_the_form_and_its_version(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let fien = facilitator(&app).await;
+    crate::auth::refuse_audit(&app, &["campaign_changed"]).await;
+    let before = app.store.campaign_by_slug("eigen-netwerk").await.unwrap();
+    let change = luister::campaigns::FormChange::AddPrompt {
+        id: "extra".into(),
+        text: Localized::new("Vertel nog iets.", ""),
+    };
+    let err = luister::campaigns::change_form(
+        &app.store,
+        &actor(&fien),
+        &before,
+        &change,
+        Some(before.form_version),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, luister::campaigns::CampaignError::Store(_)), "{err:?}");
+    let after = app.store.campaign_by_slug("eigen-netwerk").await.unwrap();
+    assert_eq!(after.form_version, before.form_version);
+    assert_eq!(after.def, before.def);
+}
+on_both_backends!(a_form_change_whose_audit_fails_leaves_the_form_and_its_version);
+
+async fn a_membership_change_whose_audit_fails_leaves_the_members(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let fien = facilitator(&app).await;
+    crate::auth::refuse_audit(&app, &["membership_changed"]).await;
+    let err = luister::campaigns::set_membership(
+        &app.store,
+        &luister::domain::Actor::system(),
+        &app.campaign,
+        &fien.id,
+        true,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, luister::campaigns::CampaignError::Store(_)), "{err:?}");
+    assert!(app.store.campaign_members(&app.campaign.id).await.unwrap().is_empty());
+}
+on_both_backends!(a_membership_change_whose_audit_fails_leaves_the_members);

@@ -463,3 +463,39 @@ async fn export_streams_a_campaign_larger_than_one_page() {
         body.lines().map(|l| &l[l.find("\"id\":\"").unwrap() + 6..][..36]).collect();
     assert_eq!(ids.len(), 1_203, "every story once");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Story use cases are atomic with their audit entries.
+
+async fn a_withdrawal_or_follow_up_whose_audit_fails_changes_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let flagged = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "campaign": "eigen-netwerk", "text": FLAGGED_TEXT,
+        "perspective": "youth", "prompt": "wat-nodig", "answers": { "gevoel": "verdrietig" },
+    });
+    let ids = add(&app, &[flagged]).await;
+    let story = app.store.story(&ids[0]).await.unwrap();
+    assert!(!story.safeguarding.is_empty(), "the fixture story is flagged");
+    crate::auth::refuse_audit(&app, &["story_deleted", "safeguarding_follow_up"]).await;
+    let by = luister::domain::Actor::system();
+
+    let input = luister::campaigns::stories::FollowUpInput {
+        action: "discussed_with_safeguarding_officer".into(),
+        note: "Besproken.".into(),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let err = luister::campaigns::stories::follow_up(&app.store, &by, &app.campaign, &story, &input, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, luister::campaigns::stories::StoryError::Store(_)), "{err:?}");
+    assert!(app.store.follow_ups(&story.id).await.unwrap().is_empty(), "no follow-up without its audit");
+
+    let w = luister::campaigns::stories::Withdrawal { reason: "identifiable".into(), note: String::new() };
+    let err =
+        luister::campaigns::stories::withdraw(&app.store, &by, &app.campaign, &story, &w).await.unwrap_err();
+    assert!(matches!(err, luister::campaigns::stories::StoryError::Store(_)), "{err:?}");
+    assert!(app.store.story(&story.id).await.is_ok(), "the story is still there");
+    let events = app.store.story_events(&story.id).await.unwrap();
+    assert!(events.iter().all(|e| e.kind != StoryEventKind::Delete), "no delete event");
+}
+on_both_backends!(a_withdrawal_or_follow_up_whose_audit_fails_changes_nothing);

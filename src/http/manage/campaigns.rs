@@ -6,29 +6,28 @@
 //! ids only, never story text. Pages work without JavaScript; `builder.js` only adds comfort.
 
 use crate::auth::policy::{Denied, Permission};
+use crate::campaigns::{self, CampaignError, Change, FormChange, NewCampaign, status_label};
 use crate::domain::campaign::Availability;
 use crate::domain::form_edit::{
     self, Direction, EditError, NewCampaignInput, NewSignifierInput, SettingsInput, SignifierInput,
 };
 use crate::domain::{
-    AuditAction, AuditEntry, Campaign, CampaignDef, CampaignStatus, Lang, Localized, Perspective, Role,
-    SignifierKind,
+    Campaign, CampaignDef, CampaignStatus, Lang, Localized, Perspective, Role, SignifierKind,
 };
 use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ResultExt};
 use crate::http::form::{FormValues, LangQuery};
+use crate::http::page::{campaign_for, date_time, form};
 use crate::http::routes::Routes;
 use crate::http::views::{ErrorView, Page, render};
-use crate::store::{Saved, StoreError};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -65,24 +64,9 @@ fn base(slug: &str) -> String {
     format!("/manage/campaigns/{slug}")
 }
 
-/// Looks up the campaign of a workspace route and checks that the viewer may manage it.
-/// Steering gets 403 before anything is looked up; an unknown slug and a campaign a facilitator
-/// is not a member of get the same 404, so slugs cannot be probed.
+/// The campaign of a workspace route, if the viewer may manage it (see `page::campaign_for`).
 async fn load(state: &AppState, signed: &SignedIn, slug: &str) -> Result<Campaign, Response> {
-    signed.require(Permission::UseWorkspace)?;
-    let campaign = match state.store.campaign_by_slug(slug).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound) => return Err(denied(Denied::NotFound)),
-        Err(e) => return Err(Error::from(e).html(Lang::Nl).into_response()),
-    };
-    signed.require(Permission::ManageCampaign(&campaign.id))?;
-    Ok(campaign)
-}
-
-/// The posted fields. Read only after the permission check; a body that is not a form reads as
-/// empty and gets the usual "fill this in" messages.
-fn form_values(body: &Bytes) -> FormValues {
-    FormValues(serde_urlencoded::from_bytes(body).unwrap_or_default())
+    campaign_for(state, signed, slug, |id| Permission::ManageCampaign(id)).await
 }
 
 fn localized(v: &FormValues, prefix: &str) -> Localized {
@@ -106,14 +90,6 @@ fn settings_input(v: &FormValues) -> SettingsInput {
         max_chars: v.get("max_chars").into(),
         ask_age_band: ticked(v, "ask_age_band"),
         region: v.get("region").into(),
-    }
-}
-
-fn status_label(s: CampaignStatus) -> &'static str {
-    match s {
-        CampaignStatus::Draft => "concept",
-        CampaignStatus::Open => "open",
-        CampaignStatus::Closed => "gesloten",
     }
 }
 
@@ -365,42 +341,27 @@ async fn new_campaign_page(signed: SignedIn, csrf: CsrfToken) -> Response {
     render(StatusCode::OK, true, &new_campaign_view(&signed, &csrf, input, String::new(), &[]))
 }
 
-/// Saves a new campaign, makes its creator a member, and goes to its page.
+/// Creates the campaign (one use case) and goes to its page, or shows the problems.
 async fn create(
     state: &AppState,
     signed: &SignedIn,
-    def: &CampaignDef,
-    via: &str,
-) -> Result<Response, String> {
-    match state.store.campaign_by_slug(&def.slug).await {
-        Ok(_) => {
-            // Says no more than "not available": the slug may belong to someone else's draft.
-            return Err(format!(
-                "De korte naam '{}' is niet beschikbaar. Kies een andere korte naam.",
-                def.slug
-            ));
-        }
-        Err(StoreError::NotFound) => {}
-        Err(e) => return Ok(Error::from(e).html(Lang::Nl).into_response()),
+    input: &NewCampaign,
+    refuse: impl FnOnce(Vec<EditError>) -> Response,
+) -> Response {
+    match campaigns::create(&state.store, &signed.actor(), input).await {
+        Ok(c) => Redirect::to(&format!("{}?done=created", base(c.slug()))).into_response(),
+        Err(CampaignError::Invalid(errors)) => refuse(errors),
+        Err(e) => failed(e),
     }
-    let audit = AuditEntry::new(signed.actor(), AuditAction::CampaignChanged)
-        .details(json!({ "change": "created", "via": via }));
-    let campaign = match state.store.save_campaign(def, &audit).await {
-        Ok((c, Saved::Created)) => c,
-        Ok((c, Saved::Updated)) => {
-            // Someone created the same slug between the check and the save.
-            tracing::warn!(campaign_id = %c.id, "campaign created concurrently; definition merged into it");
-            c
-        }
-        Err(StoreError::Invalid(m)) => return Err(format!("Niet opgeslagen: {m}")),
-        Err(e) => return Ok(Error::from(e).html(Lang::Nl).into_response()),
-    };
-    let member = AuditEntry::new(signed.actor(), AuditAction::MembershipChanged);
-    if let Err(e) = state.store.set_membership(&campaign.id, &signed.0.user.id, true, &member).await {
-        return Ok(Error::from(e).html(Lang::Nl).into_response());
+}
+
+/// A campaign use case's failure that is not shown with the form.
+fn failed(e: CampaignError) -> Response {
+    match e {
+        CampaignError::NotFound => denied(Denied::NotFound),
+        CampaignError::Store(e) => Error::from(e).into_response(),
+        e => Error::from(anyhow::anyhow!(e)).into_response(),
     }
-    tracing::info!(campaign_id = %campaign.id, via, "campaign created in the workspace");
-    Ok(Redirect::to(&format!("{}?done=created", base(campaign.slug()))).into_response())
 }
 
 async fn create_campaign(
@@ -412,28 +373,22 @@ async fn create_campaign(
     if let Err(r) = signed.require(Permission::CreateCampaign) {
         return r;
     }
-    let v = form_values(&body);
+    let v = form(&body);
     let input = NewCampaignInput {
         slug: v.get("slug").into(),
         settings: settings_input(&v),
         prompt_id: v.get("prompt_id").into(),
         prompt: localized(&v, "prompt"),
     };
-    let refuse = |input: NewCampaignInput, errors: Vec<EditError>| {
+    let new = NewCampaign::Form(input.clone());
+    create(&state, &signed, &new, |errors| {
         render(
             StatusCode::UNPROCESSABLE_ENTITY,
             true,
             &new_campaign_view(&signed, &csrf, input, String::new(), &errors),
         )
-    };
-    let def = match input.to_def() {
-        Ok(def) => def,
-        Err(errors) => return refuse(input, errors),
-    };
-    match create(&state, &signed, &def, "form").await {
-        Ok(resp) => resp,
-        Err(m) => refuse(input, vec![EditError::new("slug", m)]),
-    }
+    })
+    .await
 }
 
 async fn create_from_toml(
@@ -445,30 +400,18 @@ async fn create_from_toml(
     if let Err(r) = signed.require(Permission::CreateCampaign) {
         return r;
     }
-    let v = form_values(&body);
-    let text = v.get("toml").to_string();
-    let refuse = |message: String| {
+    let text = form(&body).get("toml").to_string();
+    let new = NewCampaign::Toml(text.clone());
+    create(&state, &signed, &new, |errors| {
         let mut input = NewCampaignInput::default();
         input.settings.languages = vec!["nl".into()];
         render(
             StatusCode::UNPROCESSABLE_ENTITY,
             true,
-            &new_campaign_view(&signed, &csrf, input, text.clone(), &[EditError::new("toml", message)]),
+            &new_campaign_view(&signed, &csrf, input, text, &errors),
         )
-    };
-    let mut def = match CampaignDef::from_toml(&text) {
-        Ok(def) => def,
-        Err(e) => return refuse(e.0),
-    };
-    if let Err(m) = form_edit::check_slug(&def.slug) {
-        return refuse(format!("slug: {m}"));
-    }
-    // Like a campaign made with the form, it starts as a draft: first check the preview.
-    def.status = CampaignStatus::Draft;
-    match create(&state, &signed, &def, "toml").await {
-        Ok(resp) => resp,
-        Err(m) => refuse(m),
-    }
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,6 +491,8 @@ struct CampaignPage {
     notice: Option<&'static str>,
     errors: Vec<ErrorView>,
     field_errors: HashMap<String, String>,
+    /// Set when a save was refused because a colleague changed the campaign in between.
+    conflict: Option<ConflictView>,
 }
 
 impl CampaignPage {
@@ -751,42 +696,44 @@ impl Ctx<'_> {
             notice: notice(done),
             errors: field_errors.summary,
             field_errors: field_errors.fields,
+            conflict: None,
             slug,
         })
     }
 
-    /// Saves an edited definition with an audit entry saying what changed.
-    async fn save(&self, def: &CampaignDef, details: Value) -> Result<Campaign, SaveError> {
-        let audit = AuditEntry::new(self.signed.actor(), AuditAction::CampaignChanged).details(details);
-        match self.state.store.save_campaign(def, &audit).await {
-            Ok((c, _)) => {
-                tracing::info!(campaign_id = %c.id, form_version = c.form_version, "campaign changed in the workspace");
-                Ok(c)
+    /// The page again after a refused change: 422 with the problems, or 409 with what colleagues
+    /// changed since the form was loaded. Either way with what was typed.
+    async fn refused(&self, typed: Typed, refused: Refused) -> Response {
+        match refused {
+            Refused::Errors(errors) => self.page(typed, &errors, None).await,
+            // Shown on the campaign as it is now, so saving again builds on the colleague's change.
+            Refused::Stale(current, conflict) => {
+                match (Ctx { campaign: &current, ..*self }).view(typed, &[], None).await {
+                    Ok(mut view) => {
+                        view.conflict = Some(conflict);
+                        render(StatusCode::CONFLICT, true, &view)
+                    }
+                    Err(e) => e.into_response(),
+                }
             }
-            Err(StoreError::Invalid(m)) => Err(SaveError::Refused(format!("Niet opgeslagen: {m}"))),
-            Err(e) => Err(SaveError::Failed(Error::from(e).html(Lang::Nl).into_response())),
         }
     }
 
-    /// Applies one edit to the stored definition and saves it. `Ok` is the answer to send (back
-    /// to `back` on success: Post/Redirect/Get); `Err` are problems to show with the form,
-    /// a refusal of the store under `refusal_key`.
-    async fn change(
-        &self,
-        refusal_key: &str,
-        back: String,
-        edit: impl FnOnce(&mut CampaignDef) -> Result<Value, Vec<EditError>>,
-    ) -> Result<Response, Vec<EditError>> {
-        let mut def = self.campaign.def.clone();
-        let details = edit(&mut def)?;
-        if def == self.campaign.def {
-            // Nothing changed (a form saved as it was): no new form version, no audit entry.
-            return Ok(Redirect::to(&back).into_response());
-        }
-        match self.save(&def, details).await {
+    /// Applies one change (a use case) against the form version the page was loaded with. `Ok`
+    /// is the answer to send (back to `back` on success: Post/Redirect/Get); `Err` is what to
+    /// show with the form.
+    async fn change(&self, change: &FormChange, v: &FormValues, back: String) -> Result<Response, Refused> {
+        let loaded = v.get("form_version").trim().parse::<i64>().ok();
+        match campaigns::change_form(&self.state.store, &self.signed.actor(), self.campaign, change, loaded)
+            .await
+        {
             Ok(_) => Ok(Redirect::to(&back).into_response()),
-            Err(SaveError::Refused(m)) => Err(vec![EditError::new(refusal_key, m)]),
-            Err(SaveError::Failed(resp)) => Ok(resp),
+            Err(CampaignError::Invalid(errors)) => Err(Refused::Errors(errors)),
+            Err(CampaignError::Stale { loaded, current, changes }) => {
+                let conflict = ConflictView::new(loaded, &current, &changes);
+                Err(Refused::Stale(current, conflict))
+            }
+            Err(e) => Ok(failed(e)),
         }
     }
 
@@ -795,10 +742,38 @@ impl Ctx<'_> {
     }
 }
 
-enum SaveError {
-    /// The change breaks a rule of the definition; the message says which.
-    Refused(String),
-    Failed(Response),
+/// Why a change was not saved.
+enum Refused {
+    Errors(Vec<EditError>),
+    /// Someone saved in between: the campaign as it is now, and what changed.
+    Stale(Box<Campaign>, ConflictView),
+}
+
+/// A colleague's change, as the 409 page lists it.
+struct ChangeRow {
+    at: String,
+    by: String,
+    what: String,
+}
+
+/// The campaign moved on since the form was loaded: from which version to which, and how.
+struct ConflictView {
+    loaded: i64,
+    current: i64,
+    changes: Vec<ChangeRow>,
+}
+
+impl ConflictView {
+    fn new(loaded: i64, current: &Campaign, changes: &[Change]) -> ConflictView {
+        ConflictView {
+            loaded,
+            current: current.form_version,
+            changes: changes
+                .iter()
+                .map(|c| ChangeRow { at: date_time(c.at), by: c.by.clone(), what: c.what.clone() })
+                .collect(),
+        }
+    }
 }
 
 /// Runs a campaign-scoped handler body after `load`, with the context it needs.
@@ -831,19 +806,25 @@ async fn save_settings(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let input = settings_input(&form_values(&body));
-        let result = ctx
-            .change("#instellingen", ctx.back("settings", "instellingen"), |def| {
-                let old = def.clone();
-                input.apply(def)?;
-                Ok(json!({ "change": "settings", "fields": form_edit::changed_settings(&old, def) }))
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let input = settings_input(&v);
+        match ctx.change(&FormChange::Settings(input.clone()), &v, ctx.back("settings", "instellingen")).await
+        {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed { settings: Some(input), ..Typed::default() }, &errors, None).await,
+            Err(r) => ctx.refused(Typed { settings: Some(input), ..Typed::default() }, r).await,
         }
     })
+}
+
+/// The page that asks "close this campaign?" before it closes: works without JavaScript.
+#[derive(Template)]
+#[template(path = "manage/campaign_close.html")]
+struct ClosePage {
+    page: Page,
+    slug: String,
+    title: String,
+    form_version: i64,
+    total: i64,
 }
 
 async fn change_status(
@@ -854,29 +835,29 @@ async fn change_status(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
-        let from = ctx.campaign.def.status;
-        let result = ctx
-            .change("status", ctx.back("status", "status"), |def| {
-                let to = CampaignStatus::parse(v.get("status"))
-                    .filter(|to| form_edit::status_change_allowed(from, *to))
-                    .ok_or_else(|| {
-                        vec![EditError::new(
-                            "status",
-                            format!(
-                                "Een campagne met status {} kan niet naar '{}'. Kies een van de knoppen bij Status.",
-                                status_label(from),
-                                v.get("status")
-                            ),
-                        )]
-                    })?;
-                def.status = to;
-                Ok(json!({ "change": "status", "from": from.as_str(), "to": to.as_str() }))
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let asked = v.get("status");
+        if asked == CampaignStatus::Closed.as_str()
+            && v.get("confirm") != "1"
+            && ctx.campaign.def.status == CampaignStatus::Open
+        {
+            let total = match state.store.count_stories(&ctx.campaign.id).await {
+                Ok(n) => n,
+                Err(e) => return Error::from(e).into_response(),
+            };
+            let c = ctx.campaign;
+            let tpl = ClosePage {
+                page: Page::new(Lang::Nl, "Campagne sluiten?").signed_in(&signed.0, &csrf),
+                slug: c.slug().into(),
+                title: c.def.title.get(Lang::Nl).into(),
+                form_version: c.form_version,
+                total,
+            };
+            return render(StatusCode::OK, true, &tpl);
+        }
+        match ctx.change(&FormChange::Status(asked.to_string()), &v, ctx.back("status", "status")).await {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed::default(), &errors, None).await,
+            Err(r) => ctx.refused(Typed::default(), r).await,
         }
     })
 }
@@ -889,20 +870,14 @@ async fn add_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
-        let id = v.get("prompt_id").trim().to_string();
+        let v = form(&body);
         let text = localized(&v, "prompt");
-        let result = ctx
-            .change("#uitnodigingen", ctx.back("prompt_added", "uitnodigingen"), |def| {
-                form_edit::add_prompt(def, &id, &text)?;
-                Ok(json!({ "change": "prompt_added", "prompt": id }))
-            })
-            .await;
-        match result {
+        let change = FormChange::AddPrompt { id: v.get("prompt_id").into(), text: text.clone() };
+        match ctx.change(&change, &v, ctx.back("prompt_added", "uitnodigingen")).await {
             Ok(resp) => resp,
-            Err(errors) => {
+            Err(r) => {
                 let typed = Typed { new_prompt: Some((v.get("prompt_id").into(), text)), ..Typed::default() };
-                ctx.page(typed, &errors, None).await
+                ctx.refused(typed, r).await
             }
         }
     })
@@ -916,22 +891,13 @@ async fn edit_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let text = Localized::new(v.get("nl"), v.get("en"));
-        let key = format!("prompt-{id}-nl");
-        let result = ctx
-            .change(&key, ctx.back("prompt_changed", &format!("prompt-{id}")), |def| {
-                form_edit::edit_prompt(def, &id, &text).map_err(|es| {
-                    es.into_iter().map(|e| EditError::new(&key, e.message)).collect::<Vec<_>>()
-                })?;
-                Ok(json!({ "change": "prompt_changed", "prompt": id }))
-            })
-            .await;
-        match result {
+        let change = FormChange::EditPrompt { id: id.clone(), text: text.clone() };
+        match ctx.change(&change, &v, ctx.back("prompt_changed", &format!("prompt-{id}"))).await {
             Ok(resp) => resp,
-            Err(errors) => {
-                ctx.page(Typed { prompt_edit: Some((id.clone(), text)), ..Typed::default() }, &errors, None)
-                    .await
+            Err(r) => {
+                ctx.refused(Typed { prompt_edit: Some((id.clone(), text)), ..Typed::default() }, r).await
             }
         }
     })
@@ -945,21 +911,12 @@ async fn move_prompt(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let dir = Direction::parse(form_values(&body).get("direction"));
-        let result = ctx
-            .change("#uitnodigingen", ctx.back("prompt_moved", &format!("prompt-{id}")), |def| match dir {
-                Some(dir) if form_edit::move_prompt(def, &id, dir) => {
-                    Ok(json!({ "change": "prompt_moved", "prompt": id, "direction": dir.as_str() }))
-                }
-                _ => Err(vec![EditError::new(
-                    "#uitnodigingen",
-                    format!("De uitnodiging '{id}' kan niet verder die kant op. Er is niets verplaatst."),
-                )]),
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let change =
+            FormChange::MovePrompt { id: id.clone(), direction: Direction::parse(v.get("direction")) };
+        match ctx.change(&change, &v, ctx.back("prompt_moved", &format!("prompt-{id}"))).await {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed::default(), &errors, None).await,
+            Err(r) => ctx.refused(Typed::default(), r).await,
         }
     })
 }
@@ -969,17 +926,14 @@ async fn remove_prompt(
     State(state): State<AppState>,
     csrf: CsrfToken,
     Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let result = ctx
-            .change("#uitnodigingen", ctx.back("prompt_removed", "uitnodigingen"), |def| {
-                form_edit::remove_prompt(def, &id).map_err(|m| vec![EditError::new("#uitnodigingen", m)])?;
-                Ok(json!({ "change": "prompt_removed", "prompt": id }))
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let change = FormChange::RemovePrompt { id: id.clone() };
+        match ctx.change(&change, &v, ctx.back("prompt_removed", "uitnodigingen")).await {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed::default(), &errors, None).await,
+            Err(r) => ctx.refused(Typed::default(), r).await,
         }
     })
 }
@@ -992,7 +946,7 @@ async fn add_signifier(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let v = form_values(&body);
+        let v = form(&body);
         let input = NewSignifierInput {
             id: v.get("sig_id").into(),
             kind: v.get("sig_kind").into(),
@@ -1002,17 +956,10 @@ async fn add_signifier(
             required: ticked(&v, "sig_required"),
         };
         let id = input.id.trim().to_string();
-        let result = ctx
-            .change("#vragen", ctx.back("signifier_added", &format!("sig-{id}")), |def| {
-                form_edit::add_signifier(def, &input)?;
-                Ok(json!({ "change": "signifier_added", "signifier": id, "kind": input.kind }))
-            })
-            .await;
-        match result {
+        let change = FormChange::AddSignifier(input.clone());
+        match ctx.change(&change, &v, ctx.back("signifier_added", &format!("sig-{id}"))).await {
             Ok(resp) => resp,
-            Err(errors) => {
-                ctx.page(Typed { new_signifier: Some(input), ..Typed::default() }, &errors, None).await
-            }
+            Err(r) => ctx.refused(Typed { new_signifier: Some(input), ..Typed::default() }, r).await,
         }
     })
 }
@@ -1025,21 +972,12 @@ async fn move_signifier(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let dir = Direction::parse(form_values(&body).get("direction"));
-        let result = ctx
-            .change("#vragen", ctx.back("signifier_moved", &format!("sig-{id}")), |def| match dir {
-                Some(dir) if form_edit::move_signifier(def, &id, dir) => {
-                    Ok(json!({ "change": "signifier_moved", "signifier": id, "direction": dir.as_str() }))
-                }
-                _ => Err(vec![EditError::new(
-                    "#vragen",
-                    format!("De vraag '{id}' kan niet verder die kant op. Er is niets verplaatst."),
-                )]),
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let change =
+            FormChange::MoveSignifier { id: id.clone(), direction: Direction::parse(v.get("direction")) };
+        match ctx.change(&change, &v, ctx.back("signifier_moved", &format!("sig-{id}"))).await {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed::default(), &errors, None).await,
+            Err(r) => ctx.refused(Typed::default(), r).await,
         }
     })
 }
@@ -1049,17 +987,14 @@ async fn remove_signifier(
     State(state): State<AppState>,
     csrf: CsrfToken,
     Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let result = ctx
-            .change("#vragen", ctx.back("signifier_removed", "vragen"), |def| {
-                form_edit::remove_signifier(def, &id).map_err(|m| vec![EditError::new("#vragen", m)])?;
-                Ok(json!({ "change": "signifier_removed", "signifier": id }))
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let change = FormChange::RemoveSignifier { id: id.clone() };
+        match ctx.change(&change, &v, ctx.back("signifier_removed", "vragen")).await {
             Ok(resp) => resp,
-            Err(errors) => ctx.page(Typed::default(), &errors, None).await,
+            Err(r) => ctx.refused(Typed::default(), r).await,
         }
     })
 }
@@ -1091,6 +1026,8 @@ struct SignifierPage {
     preview_src: String,
     errors: Vec<ErrorView>,
     field_errors: HashMap<String, String>,
+    form_version: i64,
+    conflict: Option<ConflictView>,
 }
 
 impl SignifierPage {
@@ -1104,6 +1041,7 @@ fn signifier_view(
     id: &str,
     input: SignifierInput,
     errors: &[EditError],
+    conflict: Option<ConflictView>,
 ) -> Option<SignifierPage> {
     let c = ctx.campaign;
     let sig = c.def.signifiers.iter().find(|s| s.id == id && !s.retired)?;
@@ -1163,6 +1101,8 @@ fn signifier_view(
         preview_src: format!("{}/preview?lang={}#sig-{id}", base(c.slug()), c.def.languages[0].code()),
         errors: errors.summary,
         field_errors: errors.fields,
+        form_version: c.form_version,
+        conflict,
     })
 }
 
@@ -1176,7 +1116,7 @@ async fn signifier_page(
         let Some(sig) = ctx.campaign.def.signifiers.iter().find(|s| s.id == id && !s.retired) else {
             return denied(Denied::NotFound);
         };
-        match signifier_view(&ctx, &id, SignifierInput::from_signifier(sig), &[]) {
+        match signifier_view(&ctx, &id, SignifierInput::from_signifier(sig), &[], None) {
             Some(view) => render(StatusCode::OK, true, &view),
             None => denied(Denied::NotFound),
         }
@@ -1194,7 +1134,7 @@ async fn edit_signifier(
         if ctx.campaign.def.signifiers.iter().all(|s| s.id != id || s.retired) {
             return denied(Denied::NotFound);
         }
-        let v = form_values(&body);
+        let v = form(&body);
         let input = SignifierInput {
             question: localized(&v, "question"),
             help: localized(&v, "help"),
@@ -1204,18 +1144,24 @@ async fn edit_signifier(
             multiple: ticked(&v, "multiple"),
             options: v.get("options").into(),
         };
-        let result = ctx
-            .change("question_nl", ctx.back("signifier_changed", &format!("sig-{id}")), |def| {
-                form_edit::edit_signifier(def, &id, &input)?;
-                Ok(json!({ "change": "signifier_changed", "signifier": id }))
-            })
-            .await;
-        match result {
-            Ok(resp) => resp,
-            Err(errors) => match signifier_view(&ctx, &id, input, &errors) {
-                Some(view) => render(StatusCode::UNPROCESSABLE_ENTITY, true, &view),
-                None => denied(Denied::NotFound),
-            },
+        let change = FormChange::EditSignifier { id: id.clone(), input: input.clone() };
+        let refused = match ctx.change(&change, &v, ctx.back("signifier_changed", &format!("sig-{id}"))).await
+        {
+            Ok(resp) => return resp,
+            Err(r) => r,
+        };
+        let (status, view) = match refused {
+            Refused::Errors(errors) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, signifier_view(&ctx, &id, input, &errors, None))
+            }
+            Refused::Stale(current, conflict) => {
+                let now = Ctx { campaign: &current, ..ctx };
+                (StatusCode::CONFLICT, signifier_view(&now, &id, input, &[], Some(conflict)))
+            }
+        };
+        match view {
+            Some(view) => render(status, true, &view),
+            None => denied(Denied::NotFound),
         }
     })
 }
@@ -1268,32 +1214,11 @@ async fn import_toml(
     body: Bytes,
 ) -> Response {
     with_campaign!(state, signed, csrf, &slug, |ctx| {
-        let text = form_values(&body).get("toml").to_string();
-        let current = ctx.campaign.def.status;
-        let result = ctx
-            .change("toml", ctx.back("imported", "toml"), |def| {
-                let fail = |m: String| vec![EditError::new("toml", m)];
-                let mut new = CampaignDef::from_toml(&text).map_err(|e| fail(e.0))?;
-                if new.slug != def.slug {
-                    return Err(fail(format!(
-                        "Dit bestand is voor de campagne '{}', niet voor '{}'. De korte naam (slug) kan niet veranderen; maak voor een andere slug een nieuwe campagne.",
-                        new.slug, def.slug
-                    )));
-                }
-                // A file without `status` leaves the status alone instead of making it a draft.
-                let has_status = text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("status"));
-                if !has_status {
-                    new.status = current;
-                }
-                *def = new;
-                Ok(json!({ "change": "imported" }))
-            })
-            .await;
-        match result {
+        let v = form(&body);
+        let text = v.get("toml").to_string();
+        match ctx.change(&FormChange::Import(text.clone()), &v, ctx.back("imported", "toml")).await {
             Ok(resp) => resp,
-            Err(errors) => {
-                ctx.page(Typed { import: Some(text.clone()), ..Typed::default() }, &errors, None).await
-            }
+            Err(r) => ctx.refused(Typed { import: Some(text), ..Typed::default() }, r).await,
         }
     })
 }
@@ -1309,32 +1234,17 @@ async fn change_member(
         if let Err(r) = signed.require(Permission::ManageMembers) {
             return r;
         }
-        let v = form_values(&body);
-        let user_id = v.get("user").trim().to_string();
+        let v = form(&body);
         let add = v.get("member") == "1";
-        let users = match state.store.users().await.html(Lang::Nl) {
-            Ok(u) => u,
-            Err(e) => return e.into_response(),
-        };
-        let problem = match users.iter().find(|u| u.id == user_id) {
-            None => Some("Kies een facilitator uit de lijst.".to_string()),
-            Some(u) if add && u.role != Role::Facilitator => Some(format!(
-                "{} is {}; alleen facilitators worden lid van een campagne (beheerders kunnen al overal bij).",
-                u.name,
-                u.role.label()
-            )),
-            Some(_) => None,
-        };
-        if let Some(m) = problem {
-            return ctx.page(Typed::default(), &[EditError::new("member", m)], None).await;
+        match campaigns::set_membership(&state.store, &signed.actor(), ctx.campaign, v.get("user"), add).await
+        {
+            Ok(()) => {
+                Redirect::to(&ctx.back(if add { "member_added" } else { "member_removed" }, "facilitators"))
+                    .into_response()
+            }
+            Err(CampaignError::Invalid(errors)) => ctx.page(Typed::default(), &errors, None).await,
+            Err(e) => failed(e),
         }
-        let audit = AuditEntry::new(signed.actor(), AuditAction::MembershipChanged);
-        if let Err(e) = state.store.set_membership(&ctx.campaign.id, &user_id, add, &audit).await {
-            return Error::from(e).html(Lang::Nl).into_response();
-        }
-        tracing::info!(campaign_id = %ctx.campaign.id, user_id = %user_id, member = add, "membership changed");
-        Redirect::to(&ctx.back(if add { "member_added" } else { "member_removed" }, "facilitators"))
-            .into_response()
     })
 }
 

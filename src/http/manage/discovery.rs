@@ -8,18 +8,15 @@ mod jobs;
 mod suggestions;
 mod threads;
 
-use crate::auth::policy::{Denied, Permission};
+use crate::auth::policy::Denied;
 use crate::domain::job::Job;
 use crate::domain::{Campaign, Lang};
 use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
-use crate::http::error::{Error, ResultExt};
+use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::store::StoreError;
-use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -36,49 +33,16 @@ pub fn routes() -> Routes {
         .post("/manage/campaigns/{slug}/jobs/{job_id}/cancel", jobs::cancel)
 }
 
-/// A handler's answer is a page either way: the one asked for, or a refusal or error page.
-type Reply = Result<Response, Response>;
-
-trait OrPage<T> {
-    fn or_page(self) -> Result<T, Response>;
-}
-
-impl<T, E: Into<Error>> OrPage<T> for Result<T, E> {
-    fn or_page(self) -> Result<T, Response> {
-        self.html(Lang::Nl).map_err(IntoResponse::into_response)
-    }
-}
-
-/// The campaign in the URL, if the viewer may work with it. Steering is refused before anything
-/// is looked up; an unknown slug and a campaign a facilitator is not a member of look the same.
-pub(super) async fn campaign_for(
-    state: &AppState,
-    signed: &SignedIn,
-    slug: &str,
-    wants: fn(&str) -> Permission<'_>,
-) -> Result<Campaign, Response> {
-    signed.require(Permission::UseWorkspace)?;
-    let campaign = match state.store.campaign_by_slug(slug).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound) => return Err(denied(Denied::NotFound)),
-        Err(e) => return Err(Error::from(e).html(Lang::Nl).into_response()),
-    };
-    signed.require(wants(&campaign.id))?;
-    Ok(campaign)
-}
+// The shared helpers, under the names the submodules use.
+pub(crate) use crate::http::page::{OrPage, Reply, campaign_for, date_time, form};
 
 /// The job, only if it belongs to `campaign`.
 async fn job_in(state: &AppState, campaign: &Campaign, id: &str) -> Result<Job, Response> {
     match state.store.job(id).await {
         Ok(j) if j.campaign_id.as_deref() == Some(campaign.id.as_str()) => Ok(j),
         Ok(_) | Err(StoreError::NotFound) => Err(denied(Denied::NotFound)),
-        Err(e) => Err(Error::from(e).html(Lang::Nl).into_response()),
+        Err(e) => Err(Error::from(e).into_response()),
     }
-}
-
-/// The posted fields (read after the permission check; a body that is not a form reads as empty).
-fn form(body: &Bytes) -> crate::http::form::FormValues {
-    crate::http::form::FormValues(serde_urlencoded::from_bytes(body).unwrap_or_default())
 }
 
 fn base(campaign: &Campaign) -> String {
@@ -87,14 +51,6 @@ fn base(campaign: &Campaign) -> String {
 
 fn job_href(campaign: &Campaign, id: &str) -> String {
     format!("{}/jobs/{id}", base(campaign))
-}
-
-pub(super) fn date_time(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{} UTC",
-        utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default()
-    )
 }
 
 /// What a job kind is called on the page.
@@ -158,6 +114,6 @@ async fn started(
             let jobs = state.store.jobs(&campaign.id, 10).await.or_page()?;
             Err(busy_page(campaign, signed, jobs.iter().find(|j| j.status.is_active())))
         }
-        Err(crate::jobs::JobError::Store(e)) => Err(Error::from(e).html(Lang::Nl).into_response()),
+        Err(crate::jobs::JobError::Store(e)) => Err(Error::from(e).into_response()),
     }
 }

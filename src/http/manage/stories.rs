@@ -9,16 +9,18 @@ pub(crate) mod view;
 use self::view::{Paragraph, Snippet, SvgLabel};
 use crate::analysis::safeguarding::DangerKind;
 use crate::analysis::suppression::{self, Cell, Total};
-use crate::auth::policy::{Denied, Permission};
+use crate::auth::policy::Permission;
+use crate::campaigns::status_label;
+use crate::campaigns::stories::{self, DELETE_REASONS, FieldProblems, FollowUpInput, StoryError, Withdrawal};
 use crate::domain::safeguarding::{FollowUp, FollowUpAction};
 use crate::domain::{
-    AuditAction, AuditEntry, Campaign, CampaignStatus, Lang, Perspective, Signifier, SignifierKind, Story,
-    StoryEventKind, region,
+    AuditAction, AuditEntry, Campaign, Lang, Perspective, Signifier, SignifierKind, Story, StoryEventKind,
+    region,
 };
 use crate::http::AppState;
-use crate::http::auth::{SignedIn, denied};
+use crate::http::auth::SignedIn;
 use crate::http::csrf::CsrfToken;
-use crate::http::error::{Error, ResultExt};
+use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::http::views::{AnswerView, OptionView, Page, describe_answer, render};
 use crate::store::{DynStore, StoryFilter};
@@ -28,7 +30,7 @@ use axum::Form;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use serde_json::json;
 use std::future::Future;
@@ -36,7 +38,6 @@ use std::io::Write;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
-use time::OffsetDateTime;
 use time::macros::format_description;
 
 pub fn routes() -> Routes {
@@ -57,65 +58,9 @@ const PAGE_SIZE: i64 = 25;
 const EXCERPT_CHARS: usize = 160;
 /// Characters around a matched phrase on the "needs attention" list.
 const CONTEXT_CHARS: usize = 80;
-/// Longest note with a deletion (it goes into the audit log) and with a follow-up.
-const MAX_DELETE_NOTE: usize = 500;
-const MAX_FOLLOW_UP_NOTE: usize = 2000;
 
-/// Why a story is deleted: a category for the audit log, with a label for the form.
-const DELETE_REASONS: [(&str, &str); 4] = [
-    ("teller_request", "Op verzoek van de verteller"),
-    ("identifiable", "Bevat herleidbare gegevens"),
-    ("not_a_story", "Geen verhaal / spam"),
-    ("other", "Anders"),
-];
-
-/// A handler's answer is a page either way: the one asked for, or a refusal or error page.
-type Reply = Result<Response, Response>;
-
-trait OrPage<T> {
-    /// Turns a store or domain error into its (Dutch) error page.
-    fn or_page(self) -> Result<T, Response>;
-}
-
-impl<T, E: Into<Error>> OrPage<T> for Result<T, E> {
-    fn or_page(self) -> Result<T, Response> {
-        self.html(Lang::Nl).map_err(IntoResponse::into_response)
-    }
-}
-
-/// The campaign named in the URL, if it exists and the viewer may do `wants` with it.
-async fn campaign_for(
-    state: &AppState,
-    signed: &SignedIn,
-    slug: &str,
-    wants: fn(&str) -> Permission<'_>,
-) -> Result<Campaign, Response> {
-    let campaign = state.store.campaign_by_slug(slug).await.or_page()?;
-    signed.require(wants(&campaign.id))?;
-    Ok(campaign)
-}
-
-/// The story, only if it belongs to `campaign`. Anything else looks exactly like a story
-/// that does not exist, so ids of other campaigns cannot be probed.
-async fn story_in(state: &AppState, campaign: &Campaign, id: &str) -> Result<Story, Response> {
-    match state.store.story(id).await {
-        Ok(story) if story.campaign_id == campaign.id => Ok(story),
-        Ok(_) | Err(crate::store::StoreError::NotFound) => Err(denied(Denied::NotFound)),
-        Err(e) => Err(Error::from(e).html(Lang::Nl).into_response()),
-    }
-}
-
-fn date(t: OffsetDateTime) -> String {
-    t.format(format_description!("[day]-[month]-[year]")).unwrap_or_default()
-}
-
-fn date_time(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{} UTC",
-        utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default()
-    )
-}
+// The shared helpers, under the names the submodule uses.
+pub(crate) use crate::http::page::{OrPage, Reply, campaign_for, date, date_time, story_in};
 
 fn stories_href(slug: &str) -> String {
     format!("/manage/campaigns/{slug}/stories")
@@ -638,7 +583,7 @@ fn delete_page(
     campaign: &Campaign,
     story: &Story,
     form: &DeleteForm,
-    errors: DeleteErrors,
+    errors: FieldProblems,
 ) -> StoryDeletePage {
     StoryDeletePage {
         page: Page::new(Lang::Nl, "Verhaal verwijderen").signed_in(&signed.0, csrf),
@@ -651,7 +596,7 @@ fn delete_page(
             .map(|(v, l)| OptionView { value: (*v).into(), label: (*l).into(), checked: form.reason == *v })
             .collect(),
         note: form.note.clone(),
-        reason_error: errors.reason,
+        reason_error: errors.first,
         note_error: errors.note,
     }
 }
@@ -664,33 +609,9 @@ async fn confirm_delete(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::DeleteStory(id)).await?;
     let story = story_in(&state, &campaign, &id).await?;
-    let tpl = delete_page(&signed, &csrf, &campaign, &story, &DeleteForm::default(), DeleteErrors::default());
+    let tpl =
+        delete_page(&signed, &csrf, &campaign, &story, &DeleteForm::default(), FieldProblems::default());
     Ok(render(StatusCode::OK, tpl.page.private, &tpl))
-}
-
-/// What is wrong with a posted deletion form, per field.
-#[derive(Debug, Default)]
-pub struct DeleteErrors {
-    reason: Option<String>,
-    note: Option<String>,
-}
-
-/// Checks a deletion form: a known reason, and a note when the reason is "anders".
-fn check_delete(form: &DeleteForm) -> Result<(&'static str, String), DeleteErrors> {
-    let reason = DELETE_REASONS.iter().map(|(v, _)| *v).find(|v| *v == form.reason);
-    let note = form.note.trim().to_string();
-    let reason_error = reason.is_none().then(|| "Kies waarom je dit verhaal verwijdert.".to_string());
-    let note_error = if note.chars().count() > MAX_DELETE_NOTE {
-        Some(format!("Maak de toelichting korter: hooguit {MAX_DELETE_NOTE} tekens."))
-    } else if reason == Some("other") && note.is_empty() {
-        Some("Je koos ‘Anders’: schrijf in een paar woorden waarom.".to_string())
-    } else {
-        None
-    };
-    match (reason, reason_error, note_error) {
-        (Some(r), None, None) => Ok((r, note)),
-        (_, reason, note) => Err(DeleteErrors { reason, note }),
-    }
 }
 
 async fn delete(
@@ -702,19 +623,27 @@ async fn delete(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, |id| Permission::DeleteStory(id)).await?;
     let story = story_in(&state, &campaign, &id).await?;
-    let (reason, note) = match check_delete(&form) {
-        Ok(ok) => ok,
-        Err(errors) => {
-            let tpl = delete_page(&signed, &csrf, &campaign, &story, &form, errors);
-            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, tpl.page.private, &tpl));
+    let w = Withdrawal { reason: form.reason.clone(), note: form.note.clone() };
+    match stories::withdraw(&state.store, &signed.actor(), &campaign, &story, &w).await {
+        Ok(()) => Ok(Redirect::to(&format!("{}?deleted=1", stories_href(&slug))).into_response()),
+        Err(StoryError::Invalid(problems)) => {
+            let tpl = delete_page(&signed, &csrf, &campaign, &story, &form, problems);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, tpl.page.private, &tpl))
         }
-    };
-    // The reason category and the facilitator's note; never story text.
-    let entry = AuditEntry::new(signed.actor(), AuditAction::StoryDeleted)
-        .details(json!({ "reason": reason, "note": note }));
-    state.store.delete_story(&story.id, &entry).await.or_page()?;
-    tracing::info!(campaign = %campaign.slug(), story_id = %story.id, reason, "story deleted");
-    Ok(Redirect::to(&format!("{}?deleted=1", stories_href(&slug))).into_response())
+        Err(e) => Err(story_failed(e)),
+    }
+}
+
+/// A story use case's failure that is not shown with its form.
+fn story_failed(e: StoryError) -> axum::response::Response {
+    match e {
+        StoryError::NotFlagged => Error::new(crate::http::error::ErrorKind::BadRequest(
+            "Dit verhaal heeft geen veiligheidssignalen; er valt niets op te volgen.".into(),
+        ))
+        .into_response(),
+        StoryError::Store(e) => Error::from(e).into_response(),
+        StoryError::Invalid(_) => Error::from(anyhow::anyhow!("unexpected invalid input")).into_response(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,61 +773,36 @@ async fn follow_up(
     let campaign = campaign_for(&state, &signed, &slug, may_attend).await?;
     signed.require(Permission::ReadStories(&campaign.id))?;
     let story = story_in(&state, &campaign, &id).await?;
-    if story.safeguarding.is_empty() {
-        return Err(Error::new(crate::http::error::ErrorKind::BadRequest(
-            "Dit verhaal heeft geen veiligheidssignalen; er valt niets op te volgen.".into(),
-        ))
-        .into_response());
-    }
     let back_to_story = form.back == "story";
-    let action = FollowUpAction::parse(&form.action);
-    let note = form.note.trim().to_string();
-    let action_error = action.is_none().then(|| "Kies wat er met dit signaal is gedaan.".to_string());
-    let note_error = if note.chars().count() > MAX_FOLLOW_UP_NOTE {
-        Some(format!("Maak de notitie korter: hooguit {MAX_FOLLOW_UP_NOTE} tekens."))
-    } else if action == Some(FollowUpAction::Other) && note.is_empty() {
-        Some("Je koos ‘Anders’: schrijf kort op wat er is gedaan.".to_string())
-    } else {
-        None
-    };
-    let action = match action {
-        Some(a) if note_error.is_none() => a,
-        _ => {
+    let input = FollowUpInput { action: form.action.clone(), note: form.note.clone() };
+    match stories::follow_up(&state.store, &signed.actor(), &campaign, &story, &input, state.clock.now())
+        .await
+    {
+        Ok(_) => {
+            let to = if back_to_story {
+                format!("{}#opvolging", story_href(&slug, &story.id))
+            } else {
+                format!("{}?saved=1", attention_href(&slug))
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(StoryError::Invalid(problems)) => {
             let draft = FollowUpDraft {
                 story_id: story.id.clone(),
                 action: form.action.clone(),
                 note: form.note.clone(),
-                action_error,
-                note_error,
+                action_error: problems.first,
+                note_error: problems.note,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return if back_to_story {
+            if back_to_story {
                 story_page(&state, &signed, &csrf, &campaign, &story, Some(&draft), None, status).await
             } else {
                 attention_page(&state, &signed, &csrf, &campaign, false, Some(&draft), None, status).await
-            };
+            }
         }
-    };
-    let fu = FollowUp {
-        id: uuid::Uuid::new_v4().to_string(),
-        story_id: story.id.clone(),
-        campaign_id: campaign.id.clone(),
-        user_id: Some(signed.0.user.id.clone()),
-        user_email: signed.0.user.email.clone(),
-        action,
-        note,
-        at: state.clock.now(),
-    };
-    // The store records the action category in the audit log; the note stays with the follow-up.
-    let entry = AuditEntry::new(signed.actor(), AuditAction::SafeguardingFollowUp);
-    state.store.add_follow_up(&fu, &entry).await.or_page()?;
-    tracing::info!(campaign = %campaign.slug(), story_id = %story.id, action = action.as_str(), "safeguarding follow-up");
-    let to = if back_to_story {
-        format!("{}#opvolging", story_href(&slug, &story.id))
-    } else {
-        format!("{}?saved=1", attention_href(&slug))
-    };
-    Ok(Redirect::to(&to).into_response())
+        Err(e) => Err(story_failed(e)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1028,14 +932,6 @@ pub struct OverviewPage {
     pub threshold: i64,
 }
 
-fn status_label(s: CampaignStatus) -> &'static str {
-    match s {
-        CampaignStatus::Draft => "concept",
-        CampaignStatus::Open => "open",
-        CampaignStatus::Closed => "gesloten",
-    }
-}
-
 /// A count row as the steering group may see it.
 fn shown(counts: &[i64], threshold: i64) -> (Vec<String>, String) {
     let row = suppression::suppress(counts, threshold);
@@ -1095,20 +991,6 @@ mod tests {
             list_href("x", Some(Perspective::Parent), true, 3),
             "/manage/campaigns/x/stories?perspective=parent&flagged=1&page=3"
         );
-    }
-
-    #[test]
-    fn a_deletion_needs_a_known_reason_and_a_note_for_other() {
-        let form = |r: &str, n: &str| DeleteForm { reason: r.into(), note: n.into() };
-        assert_eq!(
-            check_delete(&form("identifiable", " naam van school ")).unwrap(),
-            ("identifiable", "naam van school".into())
-        );
-        assert!(check_delete(&form("", "")).unwrap_err().reason.is_some());
-        assert!(check_delete(&form("zomaar", "")).unwrap_err().reason.is_some());
-        let e = check_delete(&form("other", "  ")).unwrap_err();
-        assert!(e.reason.is_none() && e.note.is_some());
-        assert!(check_delete(&form("spam", &"x".repeat(MAX_DELETE_NOTE + 1))).is_err());
     }
 
     #[test]

@@ -14,18 +14,16 @@ mod view;
 
 pub(crate) use tags::{TagsSection, tags_section};
 
-use crate::auth::policy::{Denied, Permission};
+use crate::auth::policy::Denied;
 use crate::domain::theme::Theme;
-use crate::domain::{Campaign, Lang, Story};
+use crate::domain::{Campaign, Lang};
 use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
-use crate::http::error::{Error, ResultExt};
+use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::store::StoreError;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -51,19 +49,8 @@ pub fn routes() -> Routes {
         .get("/manage/campaigns/{slug}/coding", coding::queue)
 }
 
-/// A handler's answer is a page either way: the one asked for, or a refusal or error page.
-type Reply = Result<Response, Response>;
-
-trait OrPage<T> {
-    /// Turns a store or domain error into its (Dutch) error page.
-    fn or_page(self) -> Result<T, Response>;
-}
-
-impl<T, E: Into<Error>> OrPage<T> for Result<T, E> {
-    fn or_page(self) -> Result<T, Response> {
-        self.html(Lang::Nl).map_err(IntoResponse::into_response)
-    }
-}
+// The shared helpers, under the names the submodules use.
+pub(crate) use crate::http::page::{OrPage, Reply, campaign_for, date_time, story_in};
 
 /// Which codebook a page is about: a campaign's, or the global one campaigns copy from.
 enum Scope {
@@ -102,40 +89,12 @@ impl Scope {
     }
 }
 
-/// The campaign named in the URL, if it exists and the viewer may do `wants` with it. Steering
-/// is refused before anything is looked up; an unknown slug and a campaign a facilitator is not
-/// a member of look the same.
-async fn campaign_for(
-    state: &AppState,
-    signed: &SignedIn,
-    slug: &str,
-    wants: fn(&str) -> Permission<'_>,
-) -> Result<Campaign, Response> {
-    signed.require(Permission::UseWorkspace)?;
-    let campaign = match state.store.campaign_by_slug(slug).await {
-        Ok(c) => c,
-        Err(StoreError::NotFound) => return Err(denied(Denied::NotFound)),
-        Err(e) => return Err(Error::from(e).html(Lang::Nl).into_response()),
-    };
-    signed.require(wants(&campaign.id))?;
-    Ok(campaign)
-}
-
 /// The theme, only if it belongs to this codebook; anything else is "not found".
 async fn theme_in(state: &AppState, scope: &Scope, id: &str) -> Result<Theme, Response> {
     match state.store.theme(id).await {
         Ok(t) if t.campaign_id.as_deref() == scope.campaign_id() => Ok(t),
         Ok(_) | Err(StoreError::NotFound) => Err(denied(Denied::NotFound)),
-        Err(e) => Err(Error::from(e).html(Lang::Nl).into_response()),
-    }
-}
-
-/// The story, only if it belongs to `campaign`, so ids of other campaigns cannot be probed.
-async fn story_in(state: &AppState, campaign: &Campaign, id: &str) -> Result<Story, Response> {
-    match state.store.story(id).await {
-        Ok(story) if story.campaign_id == campaign.id => Ok(story),
-        Ok(_) | Err(StoreError::NotFound) => Err(denied(Denied::NotFound)),
-        Err(e) => Err(Error::from(e).html(Lang::Nl).into_response()),
+        Err(e) => Err(Error::from(e).into_response()),
     }
 }
 
@@ -145,14 +104,6 @@ fn story_href(slug: &str, id: &str) -> String {
 
 fn coding_href(slug: &str) -> String {
     format!("/manage/campaigns/{slug}/coding")
-}
-
-fn date_time(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{} UTC",
-        utc.format(format_description!("[day]-[month]-[year] [hour]:[minute]")).unwrap_or_default()
-    )
 }
 
 /// Names of the people behind tags, looked up once per page.
