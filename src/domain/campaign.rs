@@ -646,6 +646,43 @@ mod tests {
     }
 
     #[test]
+    fn an_old_campaign_file_loads_as_a_draft_but_opening_it_says_who_must_be_named() {
+        let start = DEMO.find("[responsible]").unwrap();
+        let end = DEMO.find("[title]").unwrap();
+        let old = format!("{}{}", &DEMO[..start], &DEMO[end..]);
+        let draft = old.replace("status = \"open\"", "status = \"draft\"");
+        let def = CampaignDef::from_toml(&draft).unwrap();
+        assert!(def.responsible.is_empty());
+        assert!(def.consent_by_age.is_empty(), "without rules everyone consents themselves");
+        assert_eq!(def.consent_basis(Some(AgeBand::From12To15)), ConsentBasis::Own);
+        let err = CampaignDef::from_toml(&old).unwrap_err().0;
+        for needle in ["[responsible]", "organisation", "contact", "privacy_url", "docs/campaigns.md"] {
+            assert!(err.contains(needle), "{err}");
+        }
+        assert!(def.ready_to_open().is_err());
+        assert!(CampaignDef::from_toml(DEMO).unwrap().ready_to_open().is_ok());
+    }
+
+    #[test]
+    fn consent_rules_name_real_age_bands_once_and_a_legal_basis_is_explained() {
+        let def = CampaignDef::from_toml(DEMO).unwrap();
+        assert_eq!(def.consent_basis(Some(AgeBand::From12To15)), ConsentBasis::Guardian);
+        assert_eq!(def.consent_basis(Some(AgeBand::From16To17)), ConsentBasis::Own);
+        assert_eq!(def.consent_basis(None), ConsentBasis::Own);
+        let bad = DEMO.replace("age_bands = [\"u12\", \"12-15\"]", "age_bands = [\"12-16\"]");
+        assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("'12-16' is not an age band"));
+        let mut twice = def.clone();
+        twice.consent_by_age.push(twice.consent_by_age[0].clone());
+        assert!(twice.validate().unwrap_err().0.contains("more than one rule"));
+        let mut legal = def.clone();
+        legal.consent_by_age[0].basis = ConsentBasis::LegalBasis;
+        legal.consent_by_age[0].text = Localized::default();
+        assert!(legal.validate().unwrap_err().0.contains("explains the legal basis"));
+        let bad = DEMO.replace("contact = \"privacy@", "contact = \"bel maar \"\n# ");
+        assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("responsible.contact"));
+    }
+
+    #[test]
     fn availability_follows_status_and_dates() {
         let def = CampaignDef::from_toml(DEMO).unwrap();
         let now = OffsetDateTime::now_utc();
