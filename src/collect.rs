@@ -3,6 +3,7 @@
 //! the language, and produce a story ready to store. No HTTP and no SQL here.
 
 use crate::analysis::{language, safeguarding, scrub};
+use crate::domain::campaign::ConsentBasis;
 use crate::domain::signifier::validate_answers;
 use crate::domain::story::{StorySource, parse_title};
 use crate::domain::{
@@ -26,6 +27,8 @@ pub struct Submission {
     pub region: Option<String>,
     pub prompt: Option<String>,
     pub consent: bool,
+    /// A parent or guardian agreed too (asked only for the age bands where the campaign says so).
+    pub guardian_consent: bool,
     /// Raw answers by signifier id: a triad `[a, b, c]` (any scale), a dyad 0..1, a choice
     /// as a string or list, `null` for "not applicable".
     pub answers: BTreeMap<String, Value>,
@@ -44,6 +47,8 @@ pub struct Prepared {
     pub municipality: Option<String>,
     pub prompt_id: Option<String>,
     pub answers: Answers,
+    /// On what ground the story may be kept, from the campaign's rule for the teller's age band.
+    pub consent_basis: ConsentBasis,
     /// Danger signals in the scrubbed text: the teller sees where to get help, facilitators get
     /// the story on their "needs attention" list.
     pub safeguarding: safeguarding::Assessment,
@@ -134,8 +139,15 @@ pub fn prepare(
         Answers::new()
     });
 
-    if consent == Consent::Required && !sub.consent {
-        errors.push(FieldError::new("consent", Problem::ConsentMissing));
+    // Which consent is needed follows the age band the teller chose (no band: their own).
+    let consent_basis = def.consent_basis(age_band);
+    if consent == Consent::Required {
+        if consent_basis != ConsentBasis::LegalBasis && !sub.consent {
+            errors.push(FieldError::new("consent", Problem::ConsentMissing));
+        }
+        if consent_basis == ConsentBasis::Guardian && !sub.guardian_consent {
+            errors.push(FieldError::new("consent_guardian", Problem::GuardianConsentMissing));
+        }
     }
 
     if !errors.is_empty() {
@@ -163,6 +175,7 @@ pub fn prepare(
         municipality,
         prompt_id,
         answers,
+        consent_basis,
         safeguarding: danger,
     })
 }
@@ -209,7 +222,8 @@ impl Prepared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::CampaignDef;
+    use crate::domain::campaign::ConsentRule;
+    use crate::domain::{CampaignDef, Localized};
     use serde_json::json;
 
     fn campaign() -> Campaign {
@@ -268,6 +282,40 @@ mod tests {
         sub.consent = false;
         assert!(prepare(&campaign(), &sub, Lang::Nl, Consent::GivenElsewhere).is_ok());
         assert!(prepare(&campaign(), &sub, Lang::Nl, Consent::Required).is_err());
+    }
+
+    #[test]
+    fn an_age_band_with_guardian_consent_needs_both_ticks_and_a_legal_basis_needs_none() {
+        let mut c = campaign();
+        c.def.consent_by_age = vec![
+            ConsentRule {
+                age_bands: vec!["12-15".into()],
+                basis: ConsentBasis::Guardian,
+                text: Localized::default(),
+            },
+            ConsentRule {
+                age_bands: vec!["u12".into()],
+                basis: ConsentBasis::LegalBasis,
+                text: Localized::new("Wettelijke taak", ""),
+            },
+        ];
+        let mut sub = good();
+        sub.age_band = Some("12-15".into());
+        let errs = prepare(&c, &sub, Lang::Nl, Consent::Required).unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["consent_guardian"]);
+        sub.guardian_consent = true;
+        let p = prepare(&c, &sub, Lang::Nl, Consent::Required).unwrap();
+        assert_eq!(p.consent_basis, ConsentBasis::Guardian);
+        sub.age_band = Some("u12".into());
+        sub.consent = false;
+        sub.guardian_consent = false;
+        assert_eq!(
+            prepare(&c, &sub, Lang::Nl, Consent::Required).unwrap().consent_basis,
+            ConsentBasis::LegalBasis
+        );
+        sub.age_band = Some("16-17".into());
+        let errs = prepare(&c, &sub, Lang::Nl, Consent::Required).unwrap_err();
+        assert_eq!(errs[0].field, "consent", "16 and older consent themselves");
     }
 
     #[test]

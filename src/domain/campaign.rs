@@ -3,6 +3,7 @@
 //! after stories exist never breaks the answers already stored.
 
 use super::signifier::{Signifier, SignifierKind};
+use super::story::AgeBand;
 use super::{Lang, Localized};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashSet;
@@ -93,9 +94,98 @@ pub struct CampaignDef {
     /// Overrides the standard consent statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<Localized>,
+    /// Who collects the stories and how a teller reaches them; shown on the form and receipt.
+    #[serde(default, skip_serializing_if = "Responsible::is_empty")]
+    pub responsible: Responsible,
+    /// How consent works per age band; bands without a rule give their own consent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent_by_age: Vec<ConsentRule>,
     pub prompts: Vec<Prompt>,
     #[serde(default)]
     pub signifiers: Vec<Signifier>,
+}
+
+/// The organisation responsible for the stories (the controller under the GDPR), a contact for
+/// questions and complaints, and where its privacy statement is. Required to open a campaign,
+/// optional in a draft so that old campaign files keep loading.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Responsible {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    /// An e-mail address, phone number or web address.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+    /// The privacy statement in short, in plain words.
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
+    pub privacy_text: Localized,
+}
+
+impl Responsible {
+    pub fn is_empty(&self) -> bool {
+        self.organisation.trim().is_empty()
+            && self.contact.trim().is_empty()
+            && self.privacy_url.is_none()
+            && self.privacy_text.is_empty()
+    }
+
+    /// A link for the contact: `mailto:`, `tel:` or the web address itself.
+    pub fn contact_href(&self) -> Option<String> {
+        let c = self.contact.trim();
+        if c.contains('@') && !c.contains(' ') {
+            Some(format!("mailto:{c}"))
+        } else if c.starts_with("https://") || c.starts_with("http://") {
+            Some(c.to_string())
+        } else if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || " -+()".contains(ch)) {
+            Some(format!(
+                "tel:{}",
+                c.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect::<String>()
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// On what ground a story of a teller in an age band may be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentBasis {
+    /// The teller consents themselves (the standard).
+    Own,
+    /// The teller and a parent or guardian both consent (under 16 in the Netherlands, GDPR art. 8).
+    Guardian,
+    /// No consent is asked; the campaign explains the legal basis (for example a public task).
+    LegalBasis,
+}
+
+impl ConsentBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentBasis::Own => "own",
+            ConsentBasis::Guardian => "guardian",
+            ConsentBasis::LegalBasis => "legal_basis",
+        }
+    }
+}
+
+/// How consent works for some age bands (`age_bands` are codes such as `"12-15"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRule {
+    pub age_bands: Vec<String>,
+    pub basis: ConsentBasis,
+    /// What the teller reads for this band: the consent statement, or the legal basis explained.
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
+    pub text: Localized,
+}
+
+impl ConsentRule {
+    pub fn covers(&self, band: AgeBand) -> bool {
+        self.age_bands.iter().any(|b| b == band.code())
+    }
 }
 
 fn default_languages() -> Vec<Lang> {
@@ -129,6 +219,9 @@ impl CampaignDef {
         let def: CampaignDef =
             toml::from_str(text).map_err(|e| DefinitionError(format!("campaign file: {e}")))?;
         def.validate()?;
+        if def.status == CampaignStatus::Open {
+            def.ready_to_open()?;
+        }
         Ok(def)
     }
 
@@ -169,6 +262,8 @@ impl CampaignDef {
                 return fail(format!("title: give a {lang} text, the form is offered in {lang}"));
             }
         }
+        self.validate_responsible()?;
+        self.validate_consent_rules()?;
         let active_prompts: Vec<_> = self.prompts.iter().filter(|p| !p.retired).collect();
         if active_prompts.is_empty() {
             return fail("prompts: add at least one prompt (the invitation to tell a story)".into());
@@ -221,6 +316,89 @@ impl CampaignDef {
             }
         }
         Ok(())
+    }
+
+    fn validate_responsible(&self) -> Result<(), DefinitionError> {
+        let r = &self.responsible;
+        if let Some(url) = &r.privacy_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(DefinitionError(format!(
+                "responsible.privacy_url '{url}' must be a web address starting with https://"
+            )));
+        }
+        if !r.contact.trim().is_empty() && r.contact_href().is_none() {
+            return Err(DefinitionError(format!(
+                "responsible.contact '{}' must be an e-mail address, a phone number or a web address starting with https://",
+                r.contact
+            )));
+        }
+        Ok(())
+    }
+
+    fn validate_consent_rules(&self) -> Result<(), DefinitionError> {
+        let fail = |m: String| Err(DefinitionError(m));
+        if !self.consent_by_age.is_empty() && !self.ask_age_band {
+            return fail("consent_by_age depends on the age band: set ask_age_band = true".into());
+        }
+        let mut seen = HashSet::new();
+        for rule in &self.consent_by_age {
+            if rule.age_bands.is_empty() {
+                return fail("consent_by_age: every rule lists at least one age band in age_bands".into());
+            }
+            for band in &rule.age_bands {
+                if AgeBand::parse(band).is_none() {
+                    let codes: Vec<_> = AgeBand::ALL.iter().map(|a| a.code()).collect();
+                    return fail(format!(
+                        "consent_by_age: '{band}' is not an age band; use one of {}",
+                        codes.join(", ")
+                    ));
+                }
+                if !seen.insert(band.as_str()) {
+                    return fail(format!("consent_by_age: age band '{band}' has more than one rule"));
+                }
+            }
+            if rule.basis == ConsentBasis::LegalBasis && rule.text.is_empty() {
+                return fail(format!(
+                    "consent_by_age: the legal_basis rule for {} needs a text that explains the legal basis to the teller",
+                    rule.age_bands.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// What a campaign must say before it takes stories: who is responsible and how to reach
+    /// them. A draft may lack it; opening one without it is refused with what to add.
+    pub fn ready_to_open(&self) -> Result<(), DefinitionError> {
+        let r = &self.responsible;
+        let mut missing = Vec::new();
+        if r.organisation.trim().is_empty() {
+            missing.push("organisation = \"<who collects the stories>\"");
+        }
+        if r.contact.trim().is_empty() {
+            missing.push("contact = \"<e-mail, phone or web address for questions>\"");
+        }
+        if r.privacy_url.is_none() && r.privacy_text.is_empty() {
+            missing.push("privacy_url = \"https://...\" or a privacy_text");
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(DefinitionError(format!(
+            "an open campaign tells storytellers who collects their story and how to reach them: add to [responsible] {} (see docs/campaigns.md)",
+            missing.join(", ")
+        )))
+    }
+
+    /// Which consent basis applies to a teller in this age band (none given: their own consent).
+    pub fn consent_basis(&self, band: Option<AgeBand>) -> ConsentBasis {
+        self.consent_rule(band).map(|r| r.basis).unwrap_or(ConsentBasis::Own)
+    }
+
+    pub fn consent_rule(&self, band: Option<AgeBand>) -> Option<&ConsentRule> {
+        let band = band?;
+        self.consent_by_age.iter().find(|r| r.covers(band))
     }
 
     /// Applies an edited definition on top of the stored one. Signifiers, options and prompts
@@ -465,6 +643,43 @@ mod tests {
         assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("min_chars"));
         let bad = DEMO.replace("id = \"blij\"", "id = \"opgelucht\"");
         assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("unique"));
+    }
+
+    #[test]
+    fn an_old_campaign_file_loads_as_a_draft_but_opening_it_says_who_must_be_named() {
+        let start = DEMO.find("[responsible]").unwrap();
+        let end = DEMO.find("[title]").unwrap();
+        let old = format!("{}{}", &DEMO[..start], &DEMO[end..]);
+        let draft = old.replace("status = \"open\"", "status = \"draft\"");
+        let def = CampaignDef::from_toml(&draft).unwrap();
+        assert!(def.responsible.is_empty());
+        assert!(def.consent_by_age.is_empty(), "without rules everyone consents themselves");
+        assert_eq!(def.consent_basis(Some(AgeBand::From12To15)), ConsentBasis::Own);
+        let err = CampaignDef::from_toml(&old).unwrap_err().0;
+        for needle in ["[responsible]", "organisation", "contact", "privacy_url", "docs/campaigns.md"] {
+            assert!(err.contains(needle), "{err}");
+        }
+        assert!(def.ready_to_open().is_err());
+        assert!(CampaignDef::from_toml(DEMO).unwrap().ready_to_open().is_ok());
+    }
+
+    #[test]
+    fn consent_rules_name_real_age_bands_once_and_a_legal_basis_is_explained() {
+        let def = CampaignDef::from_toml(DEMO).unwrap();
+        assert_eq!(def.consent_basis(Some(AgeBand::From12To15)), ConsentBasis::Guardian);
+        assert_eq!(def.consent_basis(Some(AgeBand::From16To17)), ConsentBasis::Own);
+        assert_eq!(def.consent_basis(None), ConsentBasis::Own);
+        let bad = DEMO.replace("age_bands = [\"u12\", \"12-15\"]", "age_bands = [\"12-16\"]");
+        assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("'12-16' is not an age band"));
+        let mut twice = def.clone();
+        twice.consent_by_age.push(twice.consent_by_age[0].clone());
+        assert!(twice.validate().unwrap_err().0.contains("more than one rule"));
+        let mut legal = def.clone();
+        legal.consent_by_age[0].basis = ConsentBasis::LegalBasis;
+        legal.consent_by_age[0].text = Localized::default();
+        assert!(legal.validate().unwrap_err().0.contains("explains the legal basis"));
+        let bad = DEMO.replace("contact = \"privacy@", "contact = \"bel maar \"\n# ");
+        assert!(CampaignDef::from_toml(&bad).unwrap_err().0.contains("responsible.contact"));
     }
 
     #[test]

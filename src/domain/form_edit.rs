@@ -352,6 +352,8 @@ impl NewCampaignInput {
             policy_question: Localized::default(),
             intro: Localized::default(),
             consent: None,
+            responsible: Default::default(),
+            consent_by_age: Vec::new(),
             prompts: Vec::new(),
             signifiers: Vec::new(),
         };

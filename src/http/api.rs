@@ -112,6 +112,9 @@ struct StoryRequest {
     prompt: Option<String>,
     #[serde(default)]
     consent: bool,
+    /// A parent or guardian agreed too, where the campaign asks that for the age band.
+    #[serde(default)]
+    guardian_consent: bool,
     #[serde(default)]
     answers: BTreeMap<String, Value>,
 }
@@ -144,6 +147,7 @@ async fn submit_story(
         region: req.region,
         prompt: req.prompt,
         consent: req.consent,
+        guardian_consent: req.guardian_consent,
         answers: req.answers,
     };
     let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)

@@ -10,12 +10,12 @@ use super::limits::{self, ClientAddr};
 use super::routes::Routes;
 use super::views::HelpView;
 use super::views::{
-    AnswerView, CornerView, ErrorView, FormPage, MessagePage, OptionView, Page, PreviewPage, PromptView,
-    ReceiptCodePage, SegmentView, SignifierView, describe_answer, render,
+    AboutView, AnswerView, ConsentRuleView, CornerView, ErrorView, FormPage, MessagePage, OptionView, Page,
+    PreviewPage, PromptView, ReceiptCodePage, SegmentView, SignifierView, describe_answer, render,
 };
 use crate::analysis::safeguarding::Signal;
 use crate::collect::{self, Consent, Prepared, Submission};
-use crate::domain::campaign::Availability;
+use crate::domain::campaign::{Availability, ConsentBasis};
 use crate::domain::story::StorySource;
 use crate::domain::{
     AgeBand, Campaign, FieldError, Lang, Perspective, Problem, ReceiptCode, RegionField, SignifierKind,
@@ -82,11 +82,13 @@ impl FormValues {
                 SignifierKind::Triad { .. } => {
                     let parts: Vec<&str> = (0..3).map(|i| self.get(&format!("a.{id}.{i}")).trim()).collect();
                     if parts.iter().all(|p| p.is_empty()) {
+                        // Nothing typed and no dot placed: no answer, never a number.
                         None
                     } else {
+                        // A corner left empty next to filled ones counts for nothing (0).
                         let mut nums = Vec::new();
                         for p in parts {
-                            match parse_percent(p) {
+                            match if p.is_empty() { Ok(0.0) } else { parse_percent(p) } {
                                 Ok(x) => nums.push(Value::from(x)),
                                 Err(v) => {
                                     errors
@@ -99,6 +101,8 @@ impl FormValues {
                     }
                 }
                 SignifierKind::Dyad { .. } => {
+                    // A slider that was never moved sends nothing (or, from an older page, an
+                    // `untouched` marker); the no-JS scale sends "" for "geen antwoord".
                     let v = self.get(&format!("a.{id}")).trim();
                     if self.has(&format!("untouched.{id}"), "1") || v.is_empty() {
                         None
@@ -138,6 +142,7 @@ impl FormValues {
             region: self.opt("region"),
             prompt: self.opt("prompt"),
             consent: self.has("consent", "yes"),
+            guardian_consent: self.has("consent_guardian", "yes"),
             answers,
         };
         (sub, errors)
@@ -290,16 +295,18 @@ async fn submit(
             state.search.notify();
             let page = Page::new(lang, t.step3).private().with_csrf(&csrf);
             let help = help_view(lang, &story.safeguarding);
+            let about = about_view(&campaign, lang);
             render(
                 StatusCode::OK,
                 true,
-                &ReceiptCodePage { page, campaign_title, code: Some(code.display()), help },
+                &ReceiptCodePage { page, campaign_title, code: Some(code.display()), help, about },
             )
         }
         Err(StoreError::Conflict(rule)) if rule == "submission_key" => {
             let page = Page::new(lang, t.step3).private().with_csrf(&csrf);
             let help = help_view(lang, &story.safeguarding);
-            render(StatusCode::OK, true, &ReceiptCodePage { page, campaign_title, code: None, help })
+            let about = about_view(&campaign, lang);
+            render(StatusCode::OK, true, &ReceiptCodePage { page, campaign_title, code: None, help, about })
         }
         Err(e) => Error::from(e).html(lang).into_response(),
     }
@@ -307,6 +314,26 @@ async fn submit(
 
 fn field_target(field: &str) -> String {
     format!("f-{}", field.replace('.', "-"))
+}
+
+/// Where a field is on the page, so the error summary lists problems in reading order.
+fn page_position(campaign: &Campaign, field: &str) -> usize {
+    let signifiers = campaign.def.active_signifiers().count();
+    match field {
+        "prompt" => 0,
+        "text" => 1,
+        "title" => 2,
+        "perspective" => 3,
+        "age_band" => 4,
+        "region" => 5,
+        "consent" => 6 + signifiers,
+        "consent_guardian" => 7 + signifiers,
+        f => f
+            .strip_prefix("answers.")
+            .and_then(|id| campaign.def.active_signifiers().position(|s| s.id == id))
+            .map(|i| 6 + i)
+            .unwrap_or(8 + signifiers),
+    }
 }
 
 fn field_label(campaign: &Campaign, field: &str, lang: Lang, t: &Ui) -> String {
@@ -321,6 +348,7 @@ fn field_label(campaign: &Campaign, field: &str, lang: Lang, t: &Ui) -> String {
         },
         "prompt" => t.prompt_choose.into(),
         "consent" => t.consent_title.into(),
+        "consent_guardian" => t.guardian_check.into(),
         f => f
             .strip_prefix("answers.")
             .and_then(|id| campaign.def.signifier(id))
@@ -359,8 +387,10 @@ fn form_view(
     let t = super::i18n::ui(lang);
     let field_errors: HashMap<String, String> =
         errors.iter().map(|e| (e.field.clone(), e.message(lang))).collect();
-    let error_views = errors
-        .iter()
+    let mut ordered: Vec<&FieldError> = errors.iter().collect();
+    ordered.sort_by_key(|e| page_position(campaign, &e.field));
+    let error_views = ordered
+        .into_iter()
         .map(|e| ErrorView {
             target: field_target(&e.field),
             label: field_label(campaign, &e.field, lang, t),
@@ -428,8 +458,8 @@ fn form_view(
                 skipped: values.has(&format!("skip.{id}"), "1"),
                 corners: Vec::new(),
                 poles: Vec::new(),
-                dyad_value: "50".into(),
-                untouched: values.has(&format!("untouched.{id}"), "1"),
+                dyad_value: String::new(),
+                dyad_steps: Vec::new(),
                 options: Vec::new(),
                 multiple: false,
             };
@@ -446,10 +476,12 @@ fn form_view(
                 }
                 SignifierKind::Dyad { poles } => {
                     view.poles = poles.iter().map(|p| p.get(lang).to_string()).collect();
-                    let v = values.get(&format!("a.{id}"));
-                    if !v.is_empty() {
+                    let untouched = values.has(&format!("untouched.{id}"), "1");
+                    let v = values.get(&format!("a.{id}")).trim();
+                    if !untouched {
                         view.dyad_value = v.to_string();
                     }
+                    view.dyad_steps = dyad_steps(&view.poles, &view.dyad_value, t);
                 }
                 SignifierKind::Choice { multiple, options } => {
                     view.multiple = *multiple;
@@ -495,9 +527,85 @@ fn form_view(
             .map(|c| c.get(lang).to_string())
             .unwrap_or_else(|| t.consent_default.into()),
         consent_checked: values.has("consent", "yes"),
-        fresh: values.0.is_empty(),
+        consent_rules: consent_rule_views(campaign, lang),
+        guardian_checked: values.has("consent_guardian", "yes"),
+        about: about_view(campaign, lang),
         preview: false,
     }
+}
+
+/// The no-JS scale of a dyad: five steps from one pole to the other, plus the value posted by a
+/// slider if it is none of them. "Geen antwoord" is a separate radio button, checked when empty.
+fn dyad_steps(poles: &[String], value: &str, t: &Ui) -> Vec<OptionView> {
+    let (left, right) = (poles[0].as_str(), poles[1].as_str());
+    let mut steps: Vec<String> = ["0", "25", "50", "75", "100"].iter().map(|s| s.to_string()).collect();
+    let posted = parse_percent(value).ok().filter(|x| (0.0..=100.0).contains(x));
+    if let Some(x) = posted
+        && !steps.iter().any(|s| s.parse::<f64>().ok() == Some(x))
+    {
+        steps.push(value.to_string());
+        steps.sort_by(|a, b| parse_percent(a).unwrap_or(0.0).total_cmp(&parse_percent(b).unwrap_or(0.0)));
+    }
+    steps
+        .into_iter()
+        .map(|s| {
+            let x = parse_percent(&s).unwrap_or(50.0);
+            OptionView {
+                label: super::views::dyad_words(x / 100.0, left, right, t),
+                checked: posted == Some(x),
+                value: s,
+            }
+        })
+        .collect()
+}
+
+/// Who collects the story, how long it is kept and how to reach them; shown on the form and on
+/// the receipt.
+pub fn about_view(campaign: &Campaign, lang: Lang) -> AboutView {
+    let t = super::i18n::ui(lang);
+    let r = &campaign.def.responsible;
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    AboutView {
+        organisation: some(&r.organisation).map(|o| t.about_organisation(&o)),
+        contact: some(&r.contact),
+        contact_href: r.contact_href(),
+        retention: t.retention(campaign.def.retention_days),
+        privacy_text: some(r.privacy_text.get(lang)),
+        privacy_url: r.privacy_url.clone(),
+    }
+}
+
+/// The consent blocks of the campaign's age-band rules, in file order.
+fn consent_rule_views(campaign: &Campaign, lang: Lang) -> Vec<ConsentRuleView> {
+    let t = super::i18n::ui(lang);
+    let mut first_guardian = true;
+    campaign
+        .def
+        .consent_by_age
+        .iter()
+        .map(|rule| {
+            let labels: Vec<&str> =
+                AgeBand::ALL.iter().filter(|a| rule.covers(**a)).map(|a| a.label(lang)).collect();
+            let guardian = rule.basis == ConsentBasis::Guardian;
+            let text = match (rule.text.is_empty(), rule.basis) {
+                (false, _) => rule.text.get(lang).to_string(),
+                (true, ConsentBasis::Guardian) => t.guardian_default.to_string(),
+                (true, _) => String::new(),
+            };
+            let view = ConsentRuleView {
+                bands: rule.age_bands.join(" "),
+                heading: t.consent_for_bands(&labels.join(", ")),
+                text,
+                basis: rule.basis.as_str(),
+                guardian,
+                first_guardian: guardian && first_guardian,
+            };
+            if guardian {
+                first_guardian = false;
+            }
+            view
+        })
+        .collect()
 }
 
 /// Who told it, in words: shown on the preview and when a teller reads their story back.

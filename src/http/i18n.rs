@@ -37,6 +37,16 @@ pub struct Ui {
     pub triad_numbers: &'static str,
     pub triad_js_hint: &'static str,
     pub dyad_hint: &'static str,
+    pub dyad_js_hint: &'static str,
+    pub dyad_towards: &'static str,
+    pub dyad_middle: &'static str,
+    pub dyad_and: &'static str,
+    pub dyad_unanswered: &'static str,
+    pub about_title: &'static str,
+    pub about_contact: &'static str,
+    pub about_privacy_link: &'static str,
+    pub guardian_check: &'static str,
+    pub guardian_default: &'static str,
     pub consent_title: &'static str,
     pub consent_default: &'static str,
     pub consent_check: &'static str,
@@ -72,6 +82,10 @@ pub struct Ui {
     pub withdraw_title: &'static str,
     pub withdraw_text: &'static str,
     pub withdraw_button: &'static str,
+    pub withdraw_confirm_title: &'static str,
+    pub withdraw_confirm_text: &'static str,
+    pub withdraw_confirm_button: &'static str,
+    pub withdraw_cancel_button: &'static str,
     pub withdrawn_title: &'static str,
     pub withdrawn_text: &'static str,
     pub told_on: &'static str,
@@ -123,7 +137,17 @@ pub static NL: Ui = Ui {
     skip_label: "Past niet bij mijn verhaal",
     triad_numbers: "Hoeveel telde elk? Vul een getal van 0 tot 100 in. Wij rekenen het om.",
     triad_js_hint: "Klik of tik in de driehoek. Met het toetsenbord vul je de getallen hieronder in.",
-    dyad_hint: "Schuif naar de kant die het beste past.",
+    dyad_hint: "Kies wat het beste past. Weet je het niet, of past het niet? Laat dan \"geen antwoord\" staan.",
+    dyad_js_hint: "Schuif naar de kant die het beste past, met de muis, je vinger of de pijltjestoetsen. Zolang je de schuif niet beweegt, telt het als geen antwoord.",
+    dyad_towards: "richting",
+    dyad_middle: "precies in het midden tussen",
+    dyad_and: "en",
+    dyad_unanswered: "Nog geen antwoord",
+    about_title: "Wie bewaart je verhaal?",
+    about_contact: "Vragen of een klacht? Neem contact op:",
+    about_privacy_link: "Lees de privacyverklaring",
+    guardian_check: "Mijn ouder of verzorger weet dat ik mijn verhaal stuur en vindt het goed.",
+    guardian_default: "Ben je jonger dan 16? Dan moet ook je ouder of verzorger het goed vinden dat we je verhaal bewaren. Vraag het eerst aan hen.",
     consent_title: "Toestemming",
     consent_default: "Wij bewaren je verhaal zonder naam en gebruiken het om de jeugdhulp beter te maken. Medewerkers van het project lezen het. In verslagen staan alleen stukjes tekst waaraan niemand jou kan herkennen. Met je bewijscode kun je je verhaal later lezen of laten verwijderen.",
     consent_check: "Ik vind het goed dat jullie mijn verhaal zo bewaren en gebruiken.",
@@ -131,7 +155,7 @@ pub static NL: Ui = Ui {
 
     preview_intro: "Zo bewaren we je verhaal. Kijk of het klopt.",
     preview_nothing_replaced: "We hebben geen namen, adressen of nummers gevonden. Staat er toch iets in waaraan iemand jou of een ander kan herkennen? Ga dan terug en pas het aan.",
-    preview_replaced_intro: "We hebben persoonlijke gegevens vervangen. Je ziet ze gemarkeerd, bijvoorbeeld [naam]. Mist er iets? Ga dan terug en pas het aan.",
+    preview_replaced_intro: "Je ziet ze gemarkeerd, bijvoorbeeld [naam]. Mist er iets? Ga dan terug en pas het aan.",
     preview_answers: "Jouw antwoorden",
     preview_no_answer: "geen antwoord",
     preview_skipped: "past niet bij mijn verhaal",
@@ -159,6 +183,10 @@ pub static NL: Ui = Ui {
     withdraw_title: "Verhaal verwijderen",
     withdraw_text: "Wil je niet meer dat we je verhaal gebruiken? Dan verwijderen we het helemaal. Dat kan niet ongedaan worden gemaakt.",
     withdraw_button: "Verwijder mijn verhaal",
+    withdraw_confirm_title: "Wil je je verhaal echt verwijderen?",
+    withdraw_confirm_text: "Als je verwijderen kiest, halen we je verhaal helemaal weg. Dat kan niet ongedaan worden gemaakt, en je bewijscode werkt daarna niet meer.",
+    withdraw_confirm_button: "Ja, verwijder mijn verhaal",
+    withdraw_cancel_button: "Nee, houd mijn verhaal",
     withdrawn_title: "Je verhaal is verwijderd",
     withdrawn_text: "We hebben je verhaal uit onze opslag gehaald. Het komt ook niet meer in zoekresultaten. Je bewijscode werkt niet meer.",
     told_on: "Verteld op",
@@ -210,7 +238,17 @@ pub static EN: Ui = Ui {
     skip_label: "Does not fit my story",
     triad_numbers: "How much did each count? Fill in a number from 0 to 100. We do the maths.",
     triad_js_hint: "Click or tap in the triangle. With a keyboard, fill in the numbers below.",
-    dyad_hint: "Slide to the side that fits best.",
+    dyad_hint: "Choose what fits best. Not sure, or does it not fit? Then leave \"no answer\" selected.",
+    dyad_js_hint: "Slide to the side that fits best, with the mouse, your finger or the arrow keys. As long as you do not move the slider, it counts as no answer.",
+    dyad_towards: "towards",
+    dyad_middle: "exactly in the middle between",
+    dyad_and: "and",
+    dyad_unanswered: "No answer yet",
+    about_title: "Who keeps your story?",
+    about_contact: "Questions or a complaint? Get in touch:",
+    about_privacy_link: "Read the privacy statement",
+    guardian_check: "My parent or guardian knows that I am sending my story and agrees.",
+    guardian_default: "Are you under 16? Then your parent or guardian must agree too that we keep your story. Ask them first.",
     consent_title: "Consent",
     consent_default: "We keep your story without your name and use it to make youth care better. People working on the project read it. Reports only contain bits of text that nobody can recognise you by. With your receipt code you can read your story later or have it removed.",
     consent_check: "I agree that you keep and use my story like this.",
@@ -218,7 +256,7 @@ pub static EN: Ui = Ui {
 
     preview_intro: "This is how we will keep your story. Check that it is right.",
     preview_nothing_replaced: "We found no names, addresses or numbers. Is there still something by which someone could recognise you or another person? Then go back and change it.",
-    preview_replaced_intro: "We replaced personal details. You can see them marked, for example [naam] (name). Did we miss something? Then go back and change it.",
+    preview_replaced_intro: "You can see them marked, for example [naam] (name). Did we miss something? Then go back and change it.",
     preview_answers: "Your answers",
     preview_no_answer: "no answer",
     preview_skipped: "does not fit my story",
@@ -246,6 +284,10 @@ pub static EN: Ui = Ui {
     withdraw_title: "Withdraw your story",
     withdraw_text: "Do you no longer want us to use your story? Then we remove it completely. This cannot be undone.",
     withdraw_button: "Remove my story",
+    withdraw_confirm_title: "Do you really want to remove your story?",
+    withdraw_confirm_text: "If you choose remove, we take your story away completely. This cannot be undone, and your receipt code will no longer work.",
+    withdraw_confirm_button: "Yes, remove my story",
+    withdraw_cancel_button: "No, keep my story",
     withdrawn_title: "Your story has been removed",
     withdrawn_text: "We took your story out of our storage. It will no longer appear in search results. Your receipt code no longer works.",
     told_on: "Told on",
@@ -322,6 +364,44 @@ impl Ui {
             ("nl", n) => format!("We hebben {n} persoonlijke gegevens vervangen."),
             (_, 1) => "We replaced 1 personal detail.".into(),
             (_, n) => format!("We replaced {n} personal details."),
+        }
+    }
+
+    /// Who collects the stories, as one sentence.
+    pub fn about_organisation(&self, organisation: &str) -> String {
+        match self.lang {
+            "nl" => {
+                format!("{organisation} verzamelt de verhalen en is verantwoordelijk voor wat ermee gebeurt.")
+            }
+            _ => format!("{organisation} collects the stories and is responsible for what happens to them."),
+        }
+    }
+
+    /// How long a story is kept, in years when it is a whole number of years.
+    pub fn retention(&self, days: u32) -> String {
+        let span = match (self.lang, days % 365 == 0, days / 365) {
+            ("nl", true, 1) => "1 jaar".to_string(),
+            ("nl", true, n) => format!("{n} jaar"),
+            ("nl", false, _) => format!("{days} dagen"),
+            (_, true, 1) => "1 year".to_string(),
+            (_, true, n) => format!("{n} years"),
+            (_, false, _) => format!("{days} days"),
+        };
+        match self.lang {
+            "nl" => format!(
+                "We bewaren je verhaal {span}. Daarna verwijderen we het. Met je bewijscode kun je het eerder laten verwijderen."
+            ),
+            _ => format!(
+                "We keep your story for {span}. Then we delete it. With your receipt code you can have it removed sooner."
+            ),
+        }
+    }
+
+    /// The heading of a consent block for some age bands.
+    pub fn consent_for_bands(&self, bands: &str) -> String {
+        match self.lang {
+            "nl" => format!("Als je leeftijd {bands} is"),
+            _ => format!("If your age is {bands}"),
         }
     }
 

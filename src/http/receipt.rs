@@ -4,7 +4,7 @@
 use super::AppState;
 use super::csrf::CsrfToken;
 use super::error::{Error, ErrorKind, ResultExt};
-use super::form::{LangQuery, answer_views, fact_views};
+use super::form::{LangQuery, about_view, answer_views, fact_views};
 use super::limits::ClientAddr;
 use super::routes::Routes;
 use super::views::{Page, ReceiptPage, StoryView, paragraphs, render};
@@ -28,6 +28,9 @@ struct CodeForm {
     code: String,
     #[serde(default)]
     lang: Option<String>,
+    /// `withdraw`: show the story with the question whether to remove it (the confirm step).
+    #[serde(default)]
+    step: String,
 }
 
 async fn show(csrf: CsrfToken, Query(q): Query<LangQuery>) -> Response {
@@ -35,6 +38,7 @@ async fn show(csrf: CsrfToken, Query(q): Query<LangQuery>) -> Response {
     page(&csrf, lang, String::new(), None, None, false, StatusCode::OK)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn page(
     csrf: &CsrfToken,
     lang: Lang,
@@ -44,13 +48,27 @@ fn page(
     withdrawn: bool,
     status: StatusCode,
 ) -> Response {
+    ask_page(csrf, lang, code_value, error, story, withdrawn, false, status)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ask_page(
+    csrf: &CsrfToken,
+    lang: Lang,
+    code_value: String,
+    error: Option<String>,
+    story: Option<StoryView>,
+    withdrawn: bool,
+    confirm_withdraw: bool,
+    status: StatusCode,
+) -> Response {
     let t = super::i18n::ui(lang);
     let other = if lang == Lang::Nl { "en" } else { "nl" };
     let mut p = Page::new(lang, t.receipt_title).private().with_csrf(csrf);
     if story.is_none() && !withdrawn {
         p = p.switch(format!("/receipt?lang={other}"));
     }
-    render(status, true, &ReceiptPage { page: p, code_value, error, story, withdrawn })
+    render(status, true, &ReceiptPage { page: p, code_value, error, story, withdrawn, confirm_withdraw })
 }
 
 /// Parses the typed code; on a problem, the page to show instead.
@@ -106,8 +124,11 @@ async fn read(
         Ok(found) => found,
         Err(r) => return r,
     };
+    // Withdrawing asks first; the question page posts to /receipt/withdraw, works without
+    // JavaScript, and offers a way back to the story.
+    let confirm = form.step == "withdraw";
     match story_view(&state, &story, lang).await {
-        Ok(view) => page(&csrf, lang, code.display(), None, Some(view), false, StatusCode::OK),
+        Ok(view) => ask_page(&csrf, lang, code.display(), None, Some(view), false, confirm, StatusCode::OK),
         Err(e) => e.into_response(),
     }
 }
@@ -152,5 +173,6 @@ async fn story_view(state: &AppState, story: &Story, lang: Lang) -> super::error
             story.municipality.as_deref(),
         ),
         answers: answer_views(&campaign, &story.answers, lang),
+        about: about_view(&campaign, lang),
     })
 }

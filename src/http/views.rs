@@ -137,11 +137,33 @@ pub struct SignifierView {
     pub skipped: bool,
     pub corners: Vec<CornerView>,
     pub poles: Vec<String>,
+    /// The posted slider value; empty means no answer (the slider was never moved).
     pub dyad_value: String,
-    /// A slider the teller has not moved yet (only known with JavaScript).
-    pub untouched: bool,
+    /// Without JavaScript a dyad is a scale of radio buttons that starts at "no answer".
+    pub dyad_steps: Vec<OptionView>,
     pub options: Vec<OptionView>,
     pub multiple: bool,
+}
+
+/// Who collects the story, how long it is kept, and how to reach them.
+pub struct AboutView {
+    pub organisation: Option<String>,
+    pub contact: Option<String>,
+    pub contact_href: Option<String>,
+    pub retention: String,
+    pub privacy_text: Option<String>,
+    pub privacy_url: Option<String>,
+}
+
+/// The consent asked for some age bands; without JavaScript every block shows with its bands.
+pub struct ConsentRuleView {
+    /// Age band codes, space-separated, for the script that shows only the chosen band's block.
+    pub bands: String,
+    pub heading: String,
+    pub text: String,
+    pub basis: &'static str,
+    pub guardian: bool,
+    pub first_guardian: bool,
 }
 
 #[derive(Template)]
@@ -168,8 +190,9 @@ pub struct FormPage {
     pub signifiers: Vec<SignifierView>,
     pub consent_text: String,
     pub consent_checked: bool,
-    /// Nothing posted yet: scripts may mark sliders as untouched.
-    pub fresh: bool,
+    pub consent_rules: Vec<ConsentRuleView>,
+    pub guardian_checked: bool,
+    pub about: AboutView,
     /// Shown in the workspace as a preview: says so, and sends nothing.
     pub preview: bool,
 }
@@ -226,6 +249,7 @@ pub struct ReceiptCodePage {
     pub campaign_title: String,
     pub code: Option<String>,
     pub help: Option<HelpView>,
+    pub about: AboutView,
 }
 
 /// Help lines for a storyteller whose story signals danger: calm, plain, always the same.
@@ -297,6 +321,8 @@ pub struct ReceiptPage {
     pub error: Option<String>,
     pub story: Option<StoryView>,
     pub withdrawn: bool,
+    /// The story is shown with the question whether to remove it, and a way back.
+    pub confirm_withdraw: bool,
 }
 
 /// A story as its teller sees it again with the receipt code.
@@ -307,6 +333,7 @@ pub struct StoryView {
     pub told_on: String,
     pub facts: Vec<AnswerView>,
     pub answers: Vec<AnswerView>,
+    pub about: AboutView,
 }
 
 #[derive(Template)]
@@ -352,7 +379,7 @@ pub fn describe_answer(sig: &Signifier, answer: &Answer, lang: Lang, t: &Ui) -> 
             .collect::<Vec<_>>()
             .join(" · "),
         (Answer::Dyad(x), SignifierKind::Dyad { poles }) => {
-            format!("{} ◀ {}% ▶ {}", poles[0].get(lang), (x * 100.0).round(), poles[1].get(lang))
+            dyad_words(*x, poles[0].get(lang), poles[1].get(lang), t)
         }
         (Answer::Single(id), _) => {
             sig.option_label(id).map(|l| l.get(lang).to_string()).unwrap_or_else(|| id.clone())
@@ -365,6 +392,18 @@ pub fn describe_answer(sig: &Signifier, answer: &Answer, lang: Lang, t: &Ui) -> 
         // An answer that does not fit its signifier can only come from data edited by hand;
         // show it raw rather than hide it.
         (other, _) => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// A slider position in words, naming the pole it leans to: "80% richting ik besliste zelf".
+pub fn dyad_words(x: f64, left: &str, right: &str, t: &Ui) -> String {
+    let pct = (x * 100.0).round();
+    if pct == 50.0 {
+        format!("{} {left} {} {right}", t.dyad_middle, t.dyad_and)
+    } else if pct > 50.0 {
+        format!("{pct}% {} {right}", t.dyad_towards)
+    } else {
+        format!("{}% {} {left}", 100.0 - pct, t.dyad_towards)
     }
 }
 

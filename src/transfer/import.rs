@@ -121,6 +121,7 @@ impl Importer {
             region: line.region,
             prompt: line.prompt,
             consent: true,
+            guardian_consent: true,
             answers: line.answers,
         };
         let prepared =

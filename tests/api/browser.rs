@@ -77,6 +77,19 @@ async fn storyteller_tells_reads_and_withdraws_a_story_with_the_keyboard_only() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untouched_sliders_and_triangles_are_no_answer_by_keyboard_mouse_touch_and_without_javascript() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    run_script("answers.mjs", &app.base, &shots);
+    // The script only went as far as the preview: nothing was stored.
+    assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facilitator_builds_and_opens_a_campaign_then_reads_a_story_that_steering_cannot_open() {
     if !browser_ready() {
         return;

@@ -200,3 +200,174 @@ async fn home_page_lists_open_campaigns_and_health_check_answers() {
     let css = app.get("/static/app.css").await;
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
+
+/// The preview, then the confirmation: the stored story.
+async fn tell(app: &crate::helpers::TestApp, form: &[(&str, &str)]) -> luister::domain::Story {
+    let resp = app.post_form("/c/eigen-netwerk/preview", form).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let fields = hidden_fields(&resp.text().await.unwrap());
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let html = app.post_form("/c/eigen-netwerk/submit", &pairs).await.text().await.unwrap();
+    let code = receipt_code(&html).expect("receipt code on the page");
+    app.store.story_by_receipt(&ReceiptCode::parse(&code).unwrap().hash()).await.unwrap()
+}
+
+fn without(form: Vec<(&'static str, &'static str)>, names: &[&str]) -> Vec<(&'static str, &'static str)> {
+    form.into_iter().filter(|(k, _)| !names.contains(k)).collect()
+}
+
+async fn an_untouched_dyad_is_no_answer_without_javascript_and_the_scale_starts_there(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let html = app.get("/c/eigen-netwerk").await.text().await.unwrap();
+    // Without JavaScript the dyad is a scale of radio buttons with "geen antwoord" chosen.
+    assert!(html.contains("name=\"a.regie\" value=\"\" id=\"f-answers-regie-none\" checked"), "{html}");
+    assert!(!html.contains("name=\"a.regie\" value=\"50\" id=\"f-answers-regie-50\" checked"));
+    // The slider the script puts in its place has no name until it is moved.
+    let slider = html.split("type=\"range\"").nth(1).unwrap().split('>').next().unwrap();
+    assert!(!slider.contains(" name="), "{slider}");
+    // "Geen antwoord" sends an empty value: nothing is stored for the question.
+    let mut form = without(good_form(), &["a.regie"]);
+    form.push(("a.regie", ""));
+    let story = tell(&app, &form).await;
+    assert!(!story.answers.contains_key("regie"), "{:?}", story.answers);
+    // A slider that sent nothing at all is no answer either.
+    let story = tell(&app, &without(good_form(), &["a.regie"])).await;
+    assert!(!story.answers.contains_key("regie"));
+    // A step of the scale is an answer.
+    let mut form = without(good_form(), &["a.regie"]);
+    form.push(("a.regie", "75"));
+    assert_eq!(tell(&app, &form).await.answers["regie"], Answer::Dyad(0.75));
+}
+on_both_backends!(an_untouched_dyad_is_no_answer_without_javascript_and_the_scale_starts_there);
+
+async fn back_from_the_preview_keeps_an_unanswered_dyad_unanswered_and_an_answer_chosen(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let mut form = without(good_form(), &["a.regie", "a.steun", "skip.steun"]);
+    form.push(("a.regie", "73"));
+    let preview = app.post_form("/c/eigen-netwerk/preview", &form).await.text().await.unwrap();
+    let fields = hidden_fields(&preview);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let html = app.post_form("/c/eigen-netwerk/edit", &pairs).await.text().await.unwrap();
+    // 73 (from a slider) is no step of the scale: it is offered as its own step, chosen.
+    assert!(html.contains("value=\"73\" id=\"f-answers-regie-73\" checked"), "{html}");
+    assert!(html.contains("id=\"f-answers-regie-none\">"), "geen antwoord not chosen");
+    assert!(html.contains("value=\"73\" aria-label="), "the slider starts where it was");
+    // The other dyad was not answered and stays so.
+    assert!(html.contains("id=\"f-answers-steun-none\" checked"));
+}
+on_both_backends!(back_from_the_preview_keeps_an_unanswered_dyad_unanswered_and_an_answer_chosen);
+
+async fn a_triad_with_empty_corners_counts_them_as_zero_and_a_bad_number_says_so(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let mut form = without(good_form(), &["a.wat_hielp.0", "a.wat_hielp.1", "a.wat_hielp.2"]);
+    form.extend([("a.wat_hielp.0", "70"), ("a.wat_hielp.1", ""), ("a.wat_hielp.2", "30")]);
+    assert_eq!(tell(&app, &form).await.answers["wat_hielp"], Answer::Triad([0.7, 0.0, 0.3]));
+    // All three empty: no answer, never "'' is geen getal".
+    let mut form = without(good_form(), &["a.wat_hielp.0", "a.wat_hielp.1", "a.wat_hielp.2"]);
+    form.extend([("a.wat_hielp.0", ""), ("a.wat_hielp.1", " "), ("a.wat_hielp.2", "")]);
+    assert!(!tell(&app, &form).await.answers.contains_key("wat_hielp"));
+    let mut form = without(good_form(), &["a.wat_hielp.1"]);
+    form.push(("a.wat_hielp.1", "tien"));
+    let html = app.post_form("/c/eigen-netwerk/preview", &form).await.text().await.unwrap();
+    assert!(html.contains("&#39;tien&#39; is geen getal. Vul een getal van 0 tot 100 in."), "{html}");
+    assert!(!html.contains("&#39;&#39; is geen getal"));
+}
+on_both_backends!(a_triad_with_empty_corners_counts_them_as_zero_and_a_bad_number_says_so);
+
+#[tokio::test]
+async fn a_dyad_answer_says_towards_which_pole_and_the_preview_says_each_sentence_once() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let mut form = without(good_form(), &["a.regie"]);
+    form.push(("a.regie", "80"));
+    let html = app.post_form("/c/eigen-netwerk/preview", &form).await.text().await.unwrap();
+    assert!(html.contains("80% richting ik besliste zelf"), "{html}");
+    assert!(!html.contains('◀'));
+    let mut form = without(good_form(), &["a.regie"]);
+    form.push(("a.regie", "20"));
+    let html = app.post_form("/c/eigen-netwerk/preview", &form).await.text().await.unwrap();
+    assert!(html.contains("80% richting anderen beslisten over mij"));
+    // Two replacements: the count is said once, not again in the sentence after it.
+    assert_eq!(html.matches("persoonlijke gegevens vervangen").count(), 1, "{html}");
+}
+
+#[tokio::test]
+async fn the_error_summary_follows_the_page_order_and_inline_errors_are_tied_to_their_inputs() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let fields = [("lang", "nl"), ("text", "kort"), ("a.wat_hielp.0", "veel")];
+    let html = app.post_form("/c/eigen-netwerk/preview", &fields).await.text().await.unwrap();
+    let summary = html.split("id=\"error-summary\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    let targets: Vec<&str> =
+        summary.split("href=\"#").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert_eq!(
+        targets,
+        ["f-prompt", "f-text", "f-perspective", "f-answers-wat_hielp", "f-answers-gevoel", "f-consent"]
+    );
+    for tied in [
+        "id=\"f-text\" name=\"text\" rows=\"12\" aria-describedby=\"text-hint text-error\" aria-invalid=\"true\"",
+        "id=\"f-perspective\" aria-invalid=\"true\" aria-describedby=\"perspective-error\"",
+        "id=\"f-prompt\" aria-invalid=\"true\" aria-describedby=\"prompt-error\"",
+        "aria-describedby=\"triad-hint-wat_hielp sig-wat_hielp-error\" aria-invalid=\"true\"",
+        "id=\"f-answers-gevoel\" aria-invalid=\"true\" aria-describedby=\"sig-gevoel-error\"",
+        "aria-describedby=\"consent-text consent-error\" aria-invalid=\"true\"",
+    ] {
+        assert!(html.contains(tied), "not tied: {tied}");
+    }
+    for id in
+        ["perspective-error", "prompt-error", "sig-wat_hielp-error", "sig-gevoel-error", "consent-error"]
+    {
+        assert!(html.contains(&format!("id=\"{id}\"")), "no element {id}");
+    }
+}
+
+async fn form_and_receipt_say_who_keeps_the_story_how_long_and_how_to_reach_them(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let html = app.get("/c/eigen-netwerk").await.text().await.unwrap();
+    let about = html.split("id=\"about-title\"").nth(1).expect("about section on the form");
+    assert!(
+        html.find("id=\"about-title\"").unwrap() < html.find("class=\"button primary\"").unwrap(),
+        "told before sending"
+    );
+    for needle in [
+        "Ondersteuningsteam Zorg voor de Jeugd (OZJ) verzamelt de verhalen",
+        "We bewaren je verhaal 3 jaar.",
+        "href=\"mailto:privacy@ozj-leefwereldtoets.nl\"",
+        "href=\"https://www.ozj-leefwereldtoets.nl/privacy\"",
+        "Autoriteit Persoonsgegevens",
+    ] {
+        assert!(about.contains(needle), "form lacks {needle}");
+    }
+    let en = app.get("/c/eigen-netwerk?lang=en").await.text().await.unwrap();
+    assert!(en.contains("We keep your story for 3 years."));
+    let preview = app.post_form("/c/eigen-netwerk/preview", &good_form()).await.text().await.unwrap();
+    let fields = hidden_fields(&preview);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let receipt = app.post_form("/c/eigen-netwerk/submit", &pairs).await.text().await.unwrap();
+    assert!(receipt.contains("We bewaren je verhaal 3 jaar."));
+    assert!(receipt.contains("href=\"mailto:privacy@ozj-leefwereldtoets.nl\""));
+}
+on_both_backends!(form_and_receipt_say_who_keeps_the_story_how_long_and_how_to_reach_them);
+
+async fn under_16_a_parent_or_guardian_must_agree_too_and_what_was_typed_is_kept(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let html = app.get("/c/eigen-netwerk").await.text().await.unwrap();
+    // Without JavaScript the block shows with the bands it is for.
+    assert!(html.contains("data-consent-bands=\"u12 12-15\" data-basis=\"guardian\""));
+    assert!(html.contains("Als je leeftijd jonger dan 12, 12 – 15 is"));
+    assert!(html.contains("name=\"consent_guardian\" value=\"yes\" id=\"f-consent_guardian\""));
+    let mut form = without(good_form(), &["age_band"]);
+    form.push(("age_band", "12-15"));
+    let resp = app.post_form("/c/eigen-netwerk/preview", &form).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("href=\"#f-consent_guardian\""), "{html}");
+    assert!(html.contains("Bij jouw leeftijd moet ook je ouder of verzorger het goed vinden."));
+    assert!(html.contains("Bel haar gerust op 06-12345678.</textarea>"), "typed text kept");
+    assert!(html.contains("value=\"12-15\" id=\"f-age_band-12-15\" checked"));
+    form.push(("consent_guardian", "yes"));
+    let story = tell(&app, &form).await;
+    assert_eq!(story.age_band.map(|a| a.code()), Some("12-15"));
+    // 16 and older consent themselves; the guardian box is not needed.
+    let story = tell(&app, &good_form()).await;
+    assert_eq!(story.age_band.map(|a| a.code()), Some("16-17"));
+}
+on_both_backends!(under_16_a_parent_or_guardian_must_agree_too_and_what_was_typed_is_kept);

@@ -69,3 +69,30 @@ async fn receipt_page_never_puts_the_code_in_a_url() {
     let html = app.get("/receipt").await.text().await.unwrap();
     assert!(html.contains("<form method=\"post\" action=\"/receipt\""));
 }
+
+async fn withdrawing_asks_first_and_nothing_is_removed_until_confirmed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let code = tell_story(&app).await;
+    let story =
+        app.post_form("/receipt", &[("code", code.as_str()), ("lang", "nl")]).await.text().await.unwrap();
+    // The story page's button asks; it does not remove.
+    let button = story.split("id=\"withdraw-title\"").nth(1).unwrap();
+    assert!(button.contains("action=\"/receipt\"") && button.contains("name=\"step\" value=\"withdraw\""));
+    let resp =
+        app.post_form("/receipt", &[("code", code.as_str()), ("lang", "nl"), ("step", "withdraw")]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let ask = resp.text().await.unwrap();
+    assert!(ask.contains("Wil je je verhaal echt verwijderen?"));
+    assert!(ask.contains("id=\"withdraw-confirm\""));
+    assert!(ask.contains("id=\"withdraw-cancel\""), "a way back");
+    assert!(ask.contains("[telefoon]"), "the story is still shown");
+    assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 1, "nothing removed yet");
+    let confirm = ask.split("action=\"/receipt/withdraw\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(confirm.contains(&format!("name=\"code\" value=\"{code}\"")));
+    // The receipt page says who keeps the story too.
+    assert!(ask.contains("We bewaren je verhaal 3 jaar."));
+    let resp = app.post_form("/receipt/withdraw", &[("code", code.as_str()), ("lang", "nl")]).await;
+    assert!(resp.text().await.unwrap().contains("Je verhaal is verwijderd"));
+    assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 0);
+}
+on_both_backends!(withdrawing_asks_first_and_nothing_is_removed_until_confirmed);

@@ -78,8 +78,12 @@ try {
   const story = await page.textContent("main");
   check(story.includes("[telefoon]") && story.includes("wachtlijst"), "story read back");
 
-  // Withdraw.
+  // Withdraw: the first button asks, and nothing is removed until the second.
   await tabTo(page, "#withdraw");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  check((await page.textContent("#withdraw-title")).includes("echt verwijderen"), "withdrawal asks first");
+  check((await page.textContent("main")).includes("wachtlijst"), "the story is still there");
+  await tabTo(page, "#withdraw-confirm");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   check((await page.textContent("h1")).includes("verwijderd"), "withdrawal confirmed");
 

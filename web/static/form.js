@@ -1,5 +1,6 @@
 // luister: progressive enhancement for the story form. Every page works without this file;
-// it adds a live character count, a draggable triad, "not yet answered" for untouched sliders,
+// it adds a live character count, a draggable triad, sliders for the dyad scales that count only
+// when moved, the consent block for the chosen age band,
 // focus on the error summary, and a copy button for the receipt code. No inline script (CSP).
 (function () {
   "use strict";
@@ -25,30 +26,80 @@
     update();
   }
 
-  // A slider always has a value; without touching it the teller has not answered. Mark it so
-  // the server can tell "left alone" from "put in the middle".
+  // A dyad without JavaScript is a scale of radio buttons that starts at "geen antwoord". Here
+  // it becomes a slider that counts as answered only once it is moved: by pointer (mouse, pen,
+  // touch) or by the keys that move a slider. Tab passes by without answering. Until then the
+  // slider has no name, so nothing is sent and the server stores no answer.
+  var MOVE_KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
+
+  function dyadWords(range) {
+    var v = parseInt(range.value, 10), d = range.dataset;
+    if (v === 50) return d.middle + " " + d.left + " " + d.and + " " + d.right;
+    if (v > 50) return v + "% " + d.towards + " " + d.right;
+    return (100 - v) + "% " + d.towards + " " + d.left;
+  }
+
   function dyads() {
-    document.querySelectorAll("input[data-dyad]").forEach(function (range) {
-      var form = range.form;
-      if (!form) return;
-      var name = "untouched." + range.dataset.dyad;
-      var marker = form.querySelector('input[type=hidden][name="' + name + '"]');
-      // On a fresh form every slider starts untouched; after "back" or an error the server
-      // renders the marker again for sliders that were still untouched.
-      if (!marker && form.dataset.fresh === "1") {
-        marker = document.createElement("input");
-        marker.type = "hidden";
-        marker.name = name;
-        marker.value = "1";
-        range.insertAdjacentElement("afterend", marker);
+    document.querySelectorAll("template[data-dyad-template]").forEach(function (tpl) {
+      var id = tpl.dataset.dyadTemplate;
+      var fallback = document.querySelector('[data-dyad-fallback="' + id + '"]');
+      if (!fallback) return;
+      var widget = tpl.content.cloneNode(true);
+      fallback.parentNode.replaceChild(widget, fallback);
+      var range = document.querySelector('input[data-dyad="' + id + '"]');
+      var status = document.getElementById("dyad-status-" + id);
+      var skip = document.getElementById("skip-" + id);
+      function show() {
+        var answered = range.hasAttribute("name");
+        status.textContent = answered ? dyadWords(range) : range.dataset.none;
+        range.setAttribute("aria-valuetext", answered ? dyadWords(range) : range.dataset.none);
+        range.classList.toggle("unanswered", !answered);
       }
-      if (!marker) return;
-      function touched() { if (marker.parentNode) marker.parentNode.removeChild(marker); }
-      range.addEventListener("input", touched);
-      range.addEventListener("change", touched);
-      range.addEventListener("keydown", touched);
-      range.addEventListener("pointerdown", touched);
+      function answer() {
+        if (!range.hasAttribute("name")) range.name = range.dataset.name;
+        if (skip) skip.checked = false;
+        show();
+      }
+      if (range.dataset.answered === "1") range.name = range.dataset.name;
+      range.addEventListener("input", answer);
+      range.addEventListener("change", answer);
+      range.addEventListener("pointerdown", answer);
+      range.addEventListener("keydown", function (e) {
+        if (MOVE_KEYS.indexOf(e.key) >= 0) answer();
+      });
+      show();
     });
+  }
+
+  // Parts that only make sense with the script (such as "put the dot" help).
+  function jsOnly() {
+    document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
+  }
+
+  // Consent per age band: show only the block for the chosen band (all blocks show without
+  // JavaScript, each with its bands). A hidden block's checkbox is disabled, so it is not sent.
+  function consentRules() {
+    var rules = Array.prototype.slice.call(document.querySelectorAll("[data-consent-bands]"));
+    if (!rules.length) return;
+    var own = document.querySelector("[data-consent-own]");
+    var radios = document.querySelectorAll('input[name="age_band"]');
+    function update() {
+      var chosen = document.querySelector('input[name="age_band"]:checked');
+      var band = chosen ? chosen.value : null;
+      var basis = "own";
+      rules.forEach(function (rule) {
+        var on = band !== null && rule.dataset.consentBands.split(" ").indexOf(band) >= 0;
+        rule.hidden = !on;
+        rule.querySelectorAll("input").forEach(function (i) { i.disabled = !on; });
+        if (on) basis = rule.dataset.basis;
+      });
+      if (own) {
+        own.hidden = basis === "legal_basis";
+        own.querySelectorAll("input").forEach(function (i) { i.disabled = basis === "legal_basis"; });
+      }
+    }
+    radios.forEach(function (r) { r.addEventListener("change", update); });
+    update();
   }
 
   // Triad: a dot in a triangle. The three number inputs stay the source of truth (and the
@@ -174,6 +225,8 @@
   onReady(function () {
     counter();
     dyads();
+    jsOnly();
+    consentRules();
     triads();
     focusErrors();
     copyButtons();
