@@ -84,6 +84,7 @@ pub fn app(state: AppState) -> Router {
     };
     all_routes()
         .router
+        .route_layer(middleware::from_fn_with_state(state.clone(), limits::attempt_budget))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), known_host))
