@@ -549,9 +549,15 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
                 return Ok(());
             }
             if e.themes.is_empty() {
-                bail!("nothing to evaluate: code some stories first (accept or reject tags, or write rules)");
+                bail!(
+                    "nothing to evaluate: code some stories first (accept or reject tags; rule tags only train, they are never scored)"
+                );
             }
             println!("{}-fold cross-validation, suggested at confidence >= {:.2}", e.folds, e.threshold);
+            println!(
+                "scored on people's decisions only; {} rule tags used as training data, never as labels",
+                e.assist_labels
+            );
             println!(
                 "{:<48} {:>9} {:>7} {:>9} {:>7} {:>7}",
                 "theme", "precision", "recall", "F1", "support", "labelled"
@@ -576,6 +582,12 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
                 e.micro_f1,
                 e.calibration_error
             );
+            if let Some(w) = &e.without_assist {
+                println!(
+                    "{:<48} {:>9.3} {:>7.3} {:>9.3}   (micro F1 {:.3}; trained without rule tags)",
+                    "macro average without rule tags", w.macro_precision, w.macro_recall, w.macro_f1, w.micro_f1
+                );
+            }
             if !e.skipped.is_empty() {
                 println!("too few coded stories to learn: {}", e.skipped.join(", "));
             }
