@@ -89,7 +89,7 @@ enum Command {
         /// Number of threads.
         #[arg(long, conflicts_with = "auto", required_unless_present = "auto")]
         k: Option<usize>,
-        /// Choose the number of threads between --min and --max (best silhouette; see docs/discovery.md).
+        /// Choose the number of threads between --min and --max (lowest Davies–Bouldin index; see docs/discovery.md).
         #[arg(long)]
         auto: bool,
         #[arg(long, default_value_t = 4)]

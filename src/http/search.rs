@@ -671,7 +671,7 @@ pub struct ApiResults {
     get,
     path = "/api/v1/search",
     params(
-        ("q" = Option<String>, Query, description = "Query in the search language: words, \"phrases\", OR, -exclusion, prefix*, field filters (perspective:youth, region:JZ01, lang:nl, flag:safeguarding, theme:x, choice:sig=option, exact:word), signifier ranges (regie>0.7, wat_telde.0>=0.5), date>=2025-01-01"),
+        ("q" = Option<String>, Query, description = "Query in the search language: words, \"phrases\", OR, -exclusion, prefix*, field filters by code or by the names the page shows, in English or Dutch (perspective:youth or perspectief:jongere, region:JZ22 or regio:Utrecht, lang:nl, flag:safeguarding, theme:\"Informeel netwerk\", campaign:slug, choice:sig=option, exact:word), signifier ranges (regie>0.7, wat_telde.0>=0.5), date>=2025-01-01; an unknown field or value is a 422 that lists the names that exist"),
         ("f" = Option<Vec<String>>, Query, description = "Extra filters in the same language, repeatable"),
         ("sort" = Option<String>, Query, description = "relevance (default), newest or oldest"),
         ("page" = Option<usize>, Query, description = "Page, from 1; a page must start within the first 10,000 results"),
