@@ -42,6 +42,9 @@ pub struct Config {
     pub stories_per_client_per_hour: u32,
     /// Stories a client address may send in a burst before the hourly rate applies.
     pub story_burst: u32,
+    /// Refused story posts and all previews per client address per hour; `None`: ten times
+    /// `stories_per_client_per_hour` (see `submission_attempts_per_hour`).
+    pub submission_attempts_per_client_per_hour: Option<u32>,
     /// First admin, created on start when there are no accounts yet.
     pub admin_email: Option<String>,
     pub admin_password: Option<String>,
@@ -84,6 +87,7 @@ impl Default for Config {
             login_per_client_per_minute: 20,
             stories_per_client_per_hour: 120,
             story_burst: 40,
+            submission_attempts_per_client_per_hour: None,
             admin_email: None,
             admin_password: None,
             retention_interval_minutes: 60,
@@ -103,6 +107,13 @@ impl Config {
     /// Whether people reach the service over https (decides `Secure` cookies and HSTS).
     pub fn is_https(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// Refused submissions a client address may make per hour: generous, so a child who makes
+    /// a few mistakes never notices, while a flood of bad requests is held back.
+    pub fn submission_attempts_per_hour(&self) -> u32 {
+        self.submission_attempts_per_client_per_hour
+            .unwrap_or_else(|| self.stories_per_client_per_hour.saturating_mul(10))
     }
 
     pub fn session_timeouts(&self) -> crate::auth::session::Timeouts {
@@ -159,6 +170,7 @@ impl fmt::Debug for Config {
             .field("login_per_client_per_minute", &self.login_per_client_per_minute)
             .field("stories_per_client_per_hour", &self.stories_per_client_per_hour)
             .field("story_burst", &self.story_burst)
+            .field("submission_attempts_per_client_per_hour", &self.submission_attempts_per_client_per_hour)
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "***"))
             .field("retention_interval_minutes", &self.retention_interval_minutes)
@@ -244,6 +256,9 @@ pub struct ServeArgs {
     /// Stories per client address in a burst [default: 40].
     #[arg(long, env = "LUISTER_STORY_BURST")]
     pub story_burst: Option<u32>,
+    /// Refused story posts and all previews per client address per hour [default: ten times the story limit].
+    #[arg(long, env = "LUISTER_SUBMISSION_ATTEMPTS_PER_CLIENT_PER_HOUR")]
+    pub submission_attempts_per_client_per_hour: Option<u32>,
     /// E-mail of the first admin, created when there are no accounts yet.
     #[arg(long, env = "LUISTER_ADMIN_EMAIL")]
     pub admin_email: Option<String>,
@@ -316,6 +331,9 @@ impl ServeArgs {
         }
         if let Some(v) = self.story_burst {
             c.story_burst = v;
+        }
+        if let Some(v) = self.submission_attempts_per_client_per_hour {
+            c.submission_attempts_per_client_per_hour = Some(v);
         }
         if let Some(v) = &self.admin_email {
             c.admin_email = Some(v.clone());

@@ -57,7 +57,8 @@ enum Command {
     /// Demo data for trying things out, benchmarks and tests.
     #[command(subcommand)]
     Demo(DemoCommand),
-    /// Measure performance (see BENCHMARKS.md).
+    /// Measure performance (see BENCHMARKS.md; built with `--features bench`).
+    #[cfg(feature = "bench")]
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Manage accounts of facilitators, the steering group and admins.
@@ -88,7 +89,7 @@ enum Command {
         /// Number of threads.
         #[arg(long, conflicts_with = "auto", required_unless_present = "auto")]
         k: Option<usize>,
-        /// Choose the number of threads between --min and --max (best silhouette; see docs/discovery.md).
+        /// Choose the number of threads between --min and --max (lowest Davies–Bouldin index; see docs/discovery.md).
         #[arg(long)]
         auto: bool,
         #[arg(long, default_value_t = 4)]
@@ -192,6 +193,7 @@ enum UserCommand {
     List,
 }
 
+#[cfg(feature = "bench")]
 #[derive(Subcommand)]
 enum BenchCommand {
     /// Search latency and bulk indexing of tantivy next to SQLite FTS5 on the same corpus.
@@ -282,6 +284,50 @@ enum DemoCommand {
     },
 }
 
+/// The benchmarks: only in a build with `--features bench`, so the service binary carries
+/// neither the FTS5 peer nor the HTTP benchmark client.
+#[cfg(feature = "bench")]
+async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Search { stories, seed, repeats, keep } => {
+            let report = tokio::task::spawn_blocking(move || {
+                luister::bench::search::run(stories, seed, repeats, keep.as_deref())
+            })
+            .await??;
+            println!("{report}");
+            Ok(())
+        }
+        BenchCommand::Pipeline { stories, seed, k, themes, coded } => {
+            let report = luister::bench::pipeline::run(stories, seed, k, themes, coded)?;
+            println!("{report}");
+            Ok(())
+        }
+        BenchCommand::Discovery { corpus, k, seeds, json } => {
+            let report = tokio::task::spawn_blocking(move || {
+                analysis::discovery::bench::evaluate_file(&corpus, k, seeds)
+                    .with_context(|| format!("reading {}", corpus.display()))
+            })
+            .await??;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+            Ok(())
+        }
+        BenchCommand::SearchRss { index, rare } => {
+            let rss = luister::bench::search::serving_rss(&index, &rare)?;
+            println!("{rss:.0}");
+            Ok(())
+        }
+        BenchCommand::Submit { clients, stories, bench_database_url } => {
+            let report = luister::bench::submit::run(clients, stories, bench_database_url).await?;
+            println!("{report}");
+            Ok(())
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
@@ -343,42 +389,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench(BenchCommand::Search { stories, seed, repeats, keep }) => {
-            let report = tokio::task::spawn_blocking(move || {
-                luister::bench::search::run(stories, seed, repeats, keep.as_deref())
-            })
-            .await??;
-            println!("{report}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Pipeline { stories, seed, k, themes, coded }) => {
-            let report = luister::bench::pipeline::run(stories, seed, k, themes, coded)?;
-            println!("{report}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Discovery { corpus, k, seeds, json }) => {
-            let report = tokio::task::spawn_blocking(move || {
-                analysis::discovery::bench::evaluate_file(&corpus, k, seeds)
-                    .with_context(|| format!("reading {}", corpus.display()))
-            })
-            .await??;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                println!("{report}");
-            }
-            Ok(())
-        }
-        Command::Bench(BenchCommand::SearchRss { index, rare }) => {
-            let rss = luister::bench::search::serving_rss(&index, &rare)?;
-            println!("{rss:.0}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Submit { clients, stories, bench_database_url }) => {
-            let report = luister::bench::submit::run(clients, stories, bench_database_url).await?;
-            println!("{report}");
-            Ok(())
-        }
+        #[cfg(feature = "bench")]
+        Command::Bench(cmd) => bench(cmd).await,
         Command::User(cmd) => user(cmd, &config).await,
         Command::Audit { since, action, limit, json } => audit(&config, since, action, limit, json).await,
         Command::Reindex => {
@@ -549,9 +561,15 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
                 return Ok(());
             }
             if e.themes.is_empty() {
-                bail!("nothing to evaluate: code some stories first (accept or reject tags, or write rules)");
+                bail!(
+                    "nothing to evaluate: code some stories first (accept or reject tags; rule tags only train, they are never scored)"
+                );
             }
             println!("{}-fold cross-validation, suggested at confidence >= {:.2}", e.folds, e.threshold);
+            println!(
+                "scored on people's decisions only; {} rule tags used as training data, never as labels",
+                e.assist_labels
+            );
             println!(
                 "{:<48} {:>9} {:>7} {:>9} {:>7} {:>7}",
                 "theme", "precision", "recall", "F1", "support", "labelled"
@@ -576,6 +594,16 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
                 e.micro_f1,
                 e.calibration_error
             );
+            if let Some(w) = &e.without_assist {
+                println!(
+                    "{:<48} {:>9.3} {:>7.3} {:>9.3}   (micro F1 {:.3}; trained without rule tags)",
+                    "macro average without rule tags",
+                    w.macro_precision,
+                    w.macro_recall,
+                    w.macro_f1,
+                    w.micro_f1
+                );
+            }
             if !e.skipped.is_empty() {
                 println!("too few coded stories to learn: {}", e.skipped.join(", "));
             }

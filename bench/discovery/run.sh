@@ -19,7 +19,7 @@ bench/.venv/bin/pip install -q -r bench/discovery/requirements.txt
 PY=bench/.venv/bin/python
 
 if [ -z "${LUISTER:-}" ]; then
-    cargo build --release
+    cargo build --release --features bench
     LUISTER=target/release/luister
 fi
 LUISTER_BENCH=${LUISTER_BENCH:-"$LUISTER bench discovery"}

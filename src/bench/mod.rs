@@ -1,5 +1,7 @@
 //! `luister bench`: performance goals measured, not asserted in timed tests. Each benchmark
-//! prints the figures BENCHMARKS.md records, with the command that produced them.
+//! prints the figures BENCHMARKS.md records, with the command that produced them. Built only
+//! with the `bench` feature: the service binary carries neither the FTS5 peer nor the client.
+#![cfg(feature = "bench")]
 
 pub mod pipeline;
 pub mod search;

@@ -1,11 +1,15 @@
 //! Abuse protection: rate limits on login, story submission, receipt look-ups and search, keyed
-//! by account or client address. Addresses live only in memory, in these limiters, and are never
-//! stored or logged.
+//! by account or client address, and an attempt budget around the public submission routes.
+//! Addresses live only in memory, in these limiters, and are never stored or logged.
 
 use super::AppState;
 use crate::config::Config;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::{HashMap, VecDeque};
@@ -26,6 +30,8 @@ pub struct RateLimits {
     pub search_account: DefaultKeyedRateLimiter<String>,
     /// Wrong current passwords when changing one's password, per account.
     pub password_check: FailureLog<String>,
+    /// Refused story posts and all previews per client address (see `attempt_budget`).
+    pub attempts_client: FailureLog<IpAddr>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -45,6 +51,7 @@ impl RateLimits {
             receipt_all: RateLimiter::direct(per_minute(c.receipt_lookups_per_minute)),
             search_account: RateLimiter::keyed(per_minute(c.searches_per_account_per_minute)),
             password_check: FailureLog::new(c.login_per_account_per_minute, Duration::from_secs(60)),
+            attempts_client: FailureLog::new(c.submission_attempts_per_hour(), Duration::from_secs(3600)),
         }
     }
 
@@ -55,6 +62,7 @@ impl RateLimits {
         self.receipt_client.retain_recent();
         self.search_account.retain_recent();
         self.password_check.shrink();
+        self.attempts_client.shrink();
     }
 
     /// One receipt look-up or withdrawal: first the client's budget, then the service's.
@@ -197,6 +205,75 @@ pub fn check<K: std::hash::Hash + Eq + Clone>(
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         wait.as_secs().max(1)
     })
+}
+
+/// The public routes that validate and scrub what anyone may post: the story form, its preview
+/// and the API's story post.
+const SUBMISSION_ROUTES: &[&str] =
+    &["/c/{slug}/preview", "/c/{slug}/submit", "/api/v1/campaigns/{slug}/stories"];
+
+/// A preview stores nothing and always runs the scrubber, so every one counts.
+const PREVIEW_ROUTE: &str = "/c/{slug}/preview";
+
+/// The attempt budget around the public submission routes, as a route layer: checked before
+/// the handler validates or scrubs anything, charged when the answer is a refusal (a 4xx other
+/// than 429) and for every preview. The budget is generous (ten times the story limit by
+/// default), so a child who makes a few mistakes never notices while a flood of bad posts gets
+/// 429 with `Retry-After` like a flood of good ones.
+pub async fn attempt_budget(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    req: Request,
+    next: Next,
+) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let guarded =
+        req.method() == Method::POST && route.as_deref().is_some_and(|r| SUBMISSION_ROUTES.contains(&r));
+    if !guarded {
+        return next.run(req).await;
+    }
+    let is_api = req.uri().path().starts_with("/api/");
+    if let Err(wait) = state.limits.attempts_client.blocked(&client.0) {
+        tracing::warn!(route = route.as_deref().unwrap_or(""), "submission attempt budget used up");
+        return too_many_attempts(is_api, wait);
+    }
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let refused = status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS;
+    if refused || route.as_deref() == Some(PREVIEW_ROUTE) {
+        state.limits.attempts_client.record(client.0);
+    }
+    resp
+}
+
+fn too_many_attempts(is_api: bool, wait: u64) -> Response {
+    let mut resp = if is_api {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(serde_json::json!({
+                "code": "too_many_requests",
+                "message": format!("Too many refused submissions from this address; try again in {wait} seconds."),
+            })),
+        )
+            .into_response()
+    } else {
+        super::views::render(
+            StatusCode::TOO_MANY_REQUESTS,
+            false,
+            &super::views::MessagePage {
+                page: super::views::Page::new(crate::domain::Lang::Nl, "Even wachten"),
+                heading: "Even wachten · Please wait".into(),
+                text: format!(
+                    "Vanaf dit adres is in korte tijd heel vaak iets verstuurd dat niet klopte. Probeer het over {} minuten opnieuw. · Too many attempts from this address; try again in {} minutes.",
+                    wait.div_ceil(60),
+                    wait.div_ceil(60)
+                ),
+                link: None,
+            },
+        )
+    };
+    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    resp
 }
 
 /// The client's address: from the trusted proxy header when one is configured (its last

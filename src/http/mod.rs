@@ -27,7 +27,7 @@ pub mod views;
 use crate::config::Config;
 use crate::store::DynStore;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -35,7 +35,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// Everything a handler may use. Small on purpose.
 #[derive(Clone)]
@@ -84,8 +83,8 @@ pub fn app(state: AppState) -> Router {
     } else {
         None
     };
-    all_routes()
-        .router
+    let router = routes::catch_panics(all_routes().router)
+        .route_layer(middleware::from_fn_with_state(state.clone(), limits::attempt_budget))
         .fallback(not_found)
         .layer(middleware::from_fn(error::decide))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
@@ -112,19 +111,8 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
-        ))
-        .layer(
-            // Log the route template, never the URI: paths can hold receipt codes.
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let route = req
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_else(|| "unmatched".into());
-                tracing::info_span!("request", method = %req.method(), route = %route)
-            }),
-        )
-        .with_state(state)
+        ));
+    routes::observed(router).with_state(state)
 }
 
 /// Whether a `Host` header names this service: its public host when one is configured, or an IP

@@ -13,8 +13,8 @@ use super::views::{Page, render};
 use crate::auth::policy::{Permission, Viewer};
 use crate::domain::story_set::{StorySet, parse_name};
 use crate::domain::{AgeBand, Campaign, Lang, Perspective, Role, SignifierKind, region};
-use crate::search::Status;
 use crate::search::exec::{self, SearchError, SearchRequest, SearchResults, Sort};
+use crate::search::{Names, Status};
 use crate::store::StoreError;
 use askama::Template;
 use axum::Json;
@@ -182,9 +182,13 @@ fn search_budget(state: &AppState, viewer: &Viewer) -> Result<(), u64> {
     super::limits::check(&state.limits.search_account, &viewer.user.id)
 }
 
-async fn run_search(state: &AppState, req: SearchRequest) -> Result<SearchResults, SearchError> {
+async fn run_search(
+    state: &AppState,
+    req: SearchRequest,
+    names: Names,
+) -> Result<SearchResults, SearchError> {
     let Some(live) = state.search.live() else { return Err(SearchError::Rebuilding) };
-    tokio::task::spawn_blocking(move || exec::run(&live, &req))
+    tokio::task::spawn_blocking(move || exec::run_named(&live, &req, &names))
         .await
         .unwrap_or_else(|e| Err(SearchError::Index(tantivy::TantivyError::InternalError(e.to_string()))))
 }
@@ -401,6 +405,19 @@ fn range_options(campaigns: &HashMap<String, Campaign>) -> Vec<RangeOption> {
     out
 }
 
+/// The themes and campaigns in view, so filters may name them as people see them.
+async fn names_in_view(state: &AppState, campaigns: &HashMap<String, Campaign>) -> Names {
+    let mut themes = Vec::new();
+    for c in campaigns.keys() {
+        for t in state.store.themes(Some(c)).await.unwrap_or_default() {
+            themes.push((t.id, t.name));
+        }
+    }
+    let campaigns =
+        campaigns.values().map(|c| (c.id.clone(), c.def.slug.clone(), c.def.title.nl.clone())).collect();
+    Names { themes: Some(themes), campaigns: Some(campaigns) }
+}
+
 async fn campaigns_in_view(state: &AppState, scope: &Option<Vec<String>>) -> HashMap<String, Campaign> {
     let all = state.store.campaigns().await.unwrap_or_default();
     all.into_iter()
@@ -428,12 +445,8 @@ async fn search_page(
     }
     let scope = scope(&signed.0);
     let campaigns = campaigns_in_view(&state, &scope).await;
-    let mut theme_names = HashMap::new();
-    for c in campaigns.keys() {
-        for t in state.store.themes(Some(c)).await.unwrap_or_default() {
-            theme_names.insert(t.id, t.name);
-        }
-    }
+    let names = names_in_view(&state, &campaigns).await;
+    let theme_names = names.themes.iter().flatten().cloned().collect();
     let labels = Labels { campaigns: &campaigns, themes: theme_names };
     let bulk_id = bulk_campaign(&params, &scope, &signed.0);
     let bulk = match bulk_id.as_deref().and_then(|id| campaigns.get(id)) {
@@ -509,7 +522,7 @@ async fn search_page(
         tagged,
     };
     let mut status = StatusCode::OK;
-    match run_search(&state, req).await {
+    match run_search(&state, req, names).await {
         Err(SearchError::Query { filter, error }) => {
             status = StatusCode::UNPROCESSABLE_ENTITY;
             let (source, which) = match filter {
@@ -658,7 +671,7 @@ pub struct ApiResults {
     get,
     path = "/api/v1/search",
     params(
-        ("q" = Option<String>, Query, description = "Query in the search language: words, \"phrases\", OR, -exclusion, prefix*, field filters (perspective:youth, region:JZ01, lang:nl, flag:safeguarding, theme:x, choice:sig=option, exact:word), signifier ranges (regie>0.7, wat_telde.0>=0.5), date>=2025-01-01"),
+        ("q" = Option<String>, Query, description = "Query in the search language: words, \"phrases\", OR, -exclusion, prefix*, field filters by code or by the names the page shows, in English or Dutch (perspective:youth or perspectief:jongere, region:JZ22 or regio:Utrecht, lang:nl, flag:safeguarding, theme:\"Informeel netwerk\", campaign:slug, choice:sig=option, exact:word), signifier ranges (regie>0.7, wat_telde.0>=0.5), date>=2025-01-01; an unknown field or value is a 422 that lists the names that exist"),
         ("f" = Option<Vec<String>>, Query, description = "Extra filters in the same language, repeatable"),
         ("sort" = Option<String>, Query, description = "relevance (default), newest or oldest"),
         ("page" = Option<usize>, Query, description = "Page, from 1; a page must start within the first 10,000 results"),
@@ -719,7 +732,8 @@ pub async fn search_api(
     };
     let slugs: HashMap<String, String> =
         state.store.campaigns().await.unwrap_or_default().into_iter().map(|c| (c.id, c.def.slug)).collect();
-    let mut resp = match run_search(&state, req).await {
+    let names = names_in_view(&state, &campaigns_in_view(&state, &req.scope).await).await;
+    let mut resp = match run_search(&state, req, names).await {
         Err(SearchError::Query { filter, error }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(json!({ "code": "bad_query", "message": error.message, "at": error.at, "filter": filter })),
@@ -851,7 +865,8 @@ async fn save_set(
             choice_facets: false,
             ids: None,
         };
-        match frozen_ids(&state, req).await {
+        let names = names_in_view(&state, &campaigns_in_view(&state, &req.scope).await).await;
+        match frozen_ids(&state, req, names).await {
             Ok(ids) => Some(ids),
             Err(e) => {
                 let text = format!("De zoekopdracht kon niet worden uitgevoerd: {e}");
@@ -887,9 +902,9 @@ async fn save_set(
 }
 
 /// Every story id a search finds (up to `MAX_FROZEN`).
-async fn frozen_ids(state: &AppState, req: SearchRequest) -> Result<Vec<String>, SearchError> {
+async fn frozen_ids(state: &AppState, req: SearchRequest, names: Names) -> Result<Vec<String>, SearchError> {
     let Some(live) = state.search.live() else { return Err(SearchError::Rebuilding) };
-    tokio::task::spawn_blocking(move || exec::all_ids(&live, &req, MAX_FROZEN))
+    tokio::task::spawn_blocking(move || exec::all_ids_named(&live, &req, &names, MAX_FROZEN))
         .await
         .unwrap_or_else(|e| Err(SearchError::Index(tantivy::TantivyError::InternalError(e.to_string()))))
 }

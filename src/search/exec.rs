@@ -3,7 +3,7 @@
 //! snippets are cut from the stored text with the query's words marked.
 
 use super::engine::Live;
-use super::query::{self, Node, Op, QueryError};
+use super::query::{self, Names, Node, Op, QueryError};
 use super::schema::Fields;
 use crate::analysis::text::{self, Analyzer};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -120,6 +120,29 @@ fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
 }
 
+/// The languages whose analyser drops `word` as a stop word (so their stories never hold it in
+/// the stemmed field).
+fn stop_word_languages(word: &str) -> Vec<&'static str> {
+    [("nl", Analyzer::Dutch), ("en", Analyzer::English)]
+        .into_iter()
+        .filter(|(_, a)| text::query_terms(word, *a).is_empty())
+        .map(|(code, _)| code)
+        .collect()
+}
+
+fn is_stop_word(node: &Node) -> bool {
+    matches!(node, Node::Word { text, prefix: false } if !stop_word_languages(text).is_empty())
+}
+
+/// Whether a node asks for words of the text (not only labels, ranges or dates).
+fn is_text(node: &Node) -> bool {
+    match node {
+        Node::Word { .. } | Node::Phrase(_) | Node::Exact(_) => true,
+        Node::And(items) | Node::Or(items) => items.iter().any(is_text),
+        Node::Not(_) | Node::Facet(_) | Node::Range { .. } | Node::Date { .. } => false,
+    }
+}
+
 fn phrase(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Query> {
     let terms: Vec<Term> = words.iter().map(|w| Term::from_field_text(field, w)).collect();
     match terms.len() {
@@ -148,12 +171,14 @@ impl Builder<'_> {
                 for a in [Analyzer::Dutch, Analyzer::English, Analyzer::Plain] {
                     terms.extend(text::query_terms(w, a));
                 }
-                if terms.is_empty() {
-                    // A stop word everywhere: look for the word itself, unstemmed.
-                    return term_query(self.f.folded, &text::fold(w));
+                let mut qs: Vec<Box<dyn Query>> = terms.iter().map(|t| term_query(self.f.text, t)).collect();
+                self.marks.extend(terms);
+                if !stop_word_languages(w).is_empty() {
+                    // A stop word somewhere is not in those stories' stemmed text: look for the
+                    // word itself, unstemmed, too.
+                    qs.push(term_query(self.f.folded, &text::fold(w)));
                 }
-                self.marks.extend(terms.iter().cloned());
-                any_of(terms.iter().map(|t| term_query(self.f.text, t)).collect())
+                any_of(qs)
             }
             Node::Word { text: w, prefix: true } => {
                 let folded = text::fold(w);
@@ -223,10 +248,24 @@ impl Builder<'_> {
 
     /// A conjunction; `-x` items become MUST_NOT, and a conjunction of only exclusions means
     /// "everything except".
+    ///
+    /// A stop word beside other words ("niet gehoord", "de wachtlijst") must not empty the
+    /// conjunction: stories in a language that drops it need only the other words; stories in
+    /// other languages still need the word itself. A query of only stop words looks for them
+    /// literally.
     fn boolean(&mut self, items: &[Node]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let lenient = items.iter().any(|n| is_text(n) && !is_stop_word(n));
         for n in items {
             match n {
+                Node::Word { text: w, prefix: false } if lenient && is_stop_word(n) => {
+                    let word = self.build(n);
+                    let mut either = vec![word];
+                    for code in stop_word_languages(w) {
+                        either.push(self.language(code));
+                    }
+                    clauses.push((Occur::Must, any_of(either)));
+                }
                 Node::Not(inner) => {
                     // Words we exclude are not marked in snippets.
                     let saved = (self.marks.clone(), self.prefixes.clone());
@@ -244,6 +283,16 @@ impl Builder<'_> {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The stories of one language.
+    fn language(&self, code: &str) -> Box<dyn Query> {
+        match Facet::from_text(&format!("/language/{code}")) {
+            Ok(facet) => {
+                Box::new(TermQuery::new(Term::from_facet(self.f.facets, &facet), IndexRecordOption::Basic))
+            }
+            Err(_) => Box::new(EmptyQuery),
+        }
     }
 }
 
@@ -278,13 +327,15 @@ fn expand_prefix(
 /// The whole query: text, filters and scope.
 fn compose<'f>(
     req: &SearchRequest,
+    names: &Names,
     f: &'f Fields,
     searcher: &'f Searcher,
 ) -> Result<(Box<dyn Query>, Builder<'f>), SearchError> {
     let mut b =
         Builder { f, searcher: Some(searcher), error: None, marks: BTreeSet::new(), prefixes: Vec::new() };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let main = query::parse(&req.q).map_err(|error| SearchError::Query { filter: None, error })?;
+    let main =
+        query::parse_with(&req.q, names).map_err(|error| SearchError::Query { filter: None, error })?;
     if let Some(node) = main {
         clauses.push((Occur::Must, b.build(&node)));
     }
@@ -292,7 +343,8 @@ fn compose<'f>(
         return Err(SearchError::Query { filter: None, error });
     }
     for (i, filter) in req.filters.iter().enumerate() {
-        let node = query::parse(filter).map_err(|error| SearchError::Query { filter: Some(i + 1), error })?;
+        let node = query::parse_with(filter, names)
+            .map_err(|error| SearchError::Query { filter: Some(i + 1), error })?;
         if let Some(node) = node {
             let saved = (b.marks.clone(), b.prefixes.clone());
             clauses.push((Occur::Must, b.build(&node)));
@@ -413,14 +465,20 @@ fn facet_counts(collector_fruit: &tantivy::collector::FacetCounts) -> Facets {
     facets
 }
 
-/// Runs a search on a live index. CPU-bound: call from a blocking task.
+/// Runs a search on a live index; theme and campaign filters are taken as ids. CPU-bound: call
+/// from a blocking task.
 pub fn run(live: &Live, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+    run_named(live, req, &Names::default())
+}
+
+/// Runs a search whose theme and campaign filters may use the names people see.
+pub fn run_named(live: &Live, req: &SearchRequest, names: &Names) -> Result<SearchResults, SearchError> {
     if req.offset > MAX_OFFSET {
         return Err(SearchError::TooFar);
     }
     let searcher: Searcher = live.reader.searcher();
     let f = &live.fields;
-    let (query, builder) = compose(req, f, &searcher)?;
+    let (query, builder) = compose(req, names, f, &searcher)?;
     let limit = req.limit.clamp(1, 100);
     let (addresses, total, facets) = collect(&searcher, &*query, req, single_term(req), limit)?;
     let mut facet_map = facet_counts(&facets);
@@ -539,7 +597,7 @@ fn choice_counts(searcher: &Searcher, query: &dyn Query) -> Result<Vec<(String, 
 /// documents: what the benchmark compares with FTS5, which also returns only row ids.
 pub fn run_lean(live: &Live, req: &SearchRequest, facets: bool) -> Result<SearchResults, SearchError> {
     let searcher: Searcher = live.reader.searcher();
-    let (query, _) = compose(req, &live.fields, &searcher)?;
+    let (query, _) = compose(req, &Names::default(), &live.fields, &searcher)?;
     let top = TopDocs::with_limit(req.limit.clamp(1, 100)).order_by_score();
     let total = match (facets, single_term(req)) {
         (false, true) => {
@@ -555,10 +613,20 @@ pub fn run_lean(live: &Live, req: &SearchRequest, facets: bool) -> Result<Search
     Ok(SearchResults { total, hits: Vec::new(), facets: Facets::new() })
 }
 
-/// Every story id a search finds, oldest first, at most `max` (for freezing a story set).
+/// Every story id a search finds, oldest first, at most `max` (rule tagging).
 pub fn all_ids(live: &Live, req: &SearchRequest, max: usize) -> Result<Vec<String>, SearchError> {
+    all_ids_named(live, req, &Names::default(), max)
+}
+
+/// Every story id a search with names finds, oldest first, at most `max` (freezing a story set).
+pub fn all_ids_named(
+    live: &Live,
+    req: &SearchRequest,
+    names: &Names,
+    max: usize,
+) -> Result<Vec<String>, SearchError> {
     let searcher = live.reader.searcher();
-    let (query, _) = compose(req, &live.fields, &searcher)?;
+    let (query, _) = compose(req, names, &live.fields, &searcher)?;
     // The collector reserves room for its limit up front: never more than there are stories.
     let max = max.min(searcher.num_docs() as usize);
     let top = TopDocs::with_limit(max.max(1)).order_by_fast_field::<DateTime>("created", Order::Asc);

@@ -9,3 +9,4 @@ pub mod schema;
 
 pub use engine::{Engine, SearchHandle, Status};
 pub use exec::{Facets, Hit, SearchError, SearchRequest, SearchResults, Snippet, Sort};
+pub use query::Names;

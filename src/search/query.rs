@@ -9,6 +9,7 @@
 //! wacht*                         prefix
 //! exact:wachtlijsten             exact word (no stemming, diacritics count)
 //! perspective:youth  age:16-17  region:JZ01  lang:nl  flag:safeguarding  theme:wachtlijst
+//! perspectief:jongere  regio:Utrecht  thema:"Informeel netwerk"   the names the UI shows
 //! choice:gevoel=boos             a choice answer
 //! regie>0.7  wat_telde.0>=0.5    signifier ranges (triad corner by number, 0 = first)
 //! date>=2025-01-01  date<2026-01-01
@@ -18,6 +19,8 @@
 //! Hand-written: tantivy's own query parser knows neither our per-language analysis nor our
 //! facets and signifier fields, and its errors do not say where the query went wrong.
 
+use crate::analysis::text;
+use crate::domain::{AgeBand, Perspective, region};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,10 +110,219 @@ const FACET_FIELDS: &[(&str, &str)] = &[
     ("language", "language"),
     ("taal", "language"),
     ("flag", "flag"),
+    ("signaal", "flag"),
     ("theme", "theme"),
     ("thema", "theme"),
     ("campaign", "campaign"),
+    ("campagne", "campaign"),
 ];
+
+/// What filters may name that only the database knows: the themes and campaigns in view.
+/// `None` means not known to the caller (a rule, a benchmark): the value is taken as an id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    /// Themes as (id, name).
+    pub themes: Option<Vec<(String, String)>>,
+    /// Campaigns as (id, slug, title).
+    pub campaigns: Option<Vec<(String, String, String)>>,
+}
+
+/// Whether `name` holds `value` as a whole word or run of words ("Utrecht" in "Utrecht Stad").
+fn has_words(name: &str, value: &str) -> bool {
+    let words: Vec<String> = text::words(name).map(|(_, w)| text::fold(w)).collect();
+    let wanted: Vec<String> = text::words(value).map(|(_, w)| text::fold(w)).collect();
+    !wanted.is_empty() && words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+}
+
+/// The places a filter value names: a code, a name, or every place with those words in its name.
+fn places<'a>(all: &'a [region::Place], value: &str) -> Vec<&'a region::Place> {
+    let code = value.trim().to_uppercase();
+    let key = text::fold(value.trim());
+    if let Some(p) = all.iter().find(|p| p.code == code) {
+        return vec![p];
+    }
+    if let Some(p) = all.iter().find(|p| text::fold(&p.name) == key) {
+        return vec![p];
+    }
+    all.iter().filter(|p| has_words(&p.name, value)).collect()
+}
+
+/// A list of names for a message, shortened when it is long.
+fn listing(mut names: Vec<String>, max: usize) -> String {
+    names.sort_by_key(|n| text::fold(n));
+    names.dedup();
+    let more = names.len().saturating_sub(max);
+    names.truncate(max);
+    let mut out = names.join(", ");
+    if more > 0 {
+        out.push_str(&format!(" en nog {more}"));
+    }
+    out
+}
+
+fn perspective(key: &str) -> Option<Perspective> {
+    let aliases: &[(&str, Perspective)] = &[
+        ("jongeren", Perspective::Youth),
+        ("jeugd", Perspective::Youth),
+        ("kind", Perspective::Youth),
+        ("ouders", Perspective::Parent),
+        ("verzorger", Perspective::Parent),
+        ("professionals", Perspective::Professional),
+        ("prof", Perspective::Professional),
+        ("overig", Perspective::Other),
+    ];
+    Perspective::ALL
+        .into_iter()
+        .find(|p| {
+            [p.as_str(), p.noun(crate::domain::Lang::Nl), p.noun(crate::domain::Lang::En)].contains(&key)
+        })
+        .or_else(|| aliases.iter().find(|(a, _)| *a == key).map(|(_, p)| *p))
+}
+
+fn age_band(key: &str) -> Option<AgeBand> {
+    let squash =
+        |s: &str| s.replace(['–', '—'], "-").chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let key = squash(key);
+    if let Some(a) = AgeBand::ALL.into_iter().find(|a| {
+        key == a.code()
+            || key == text::fold(&squash(a.label(crate::domain::Lang::Nl)))
+            || key == text::fold(&squash(a.label(crate::domain::Lang::En)))
+    }) {
+        return Some(a);
+    }
+    // An age in years: the band it falls in.
+    let years: u32 = key.parse().ok()?;
+    Some(match years {
+        0..=11 => AgeBand::Under12,
+        12..=15 => AgeBand::From12To15,
+        16..=17 => AgeBand::From16To17,
+        18..=22 => AgeBand::From18To22,
+        23..=29 => AgeBand::From23To29,
+        30..=49 => AgeBand::From30To49,
+        _ => AgeBand::From50,
+    })
+}
+
+/// A theme filter value: a theme (id or name) with an optional `/state` behind it.
+fn theme_paths(value: &str, names: &Names) -> Result<Vec<String>, String> {
+    let states = [
+        ("accepted", "accepted"),
+        ("geaccepteerd", "accepted"),
+        ("suggested", "suggested"),
+        ("voorgesteld", "suggested"),
+        ("rejected", "rejected"),
+        ("afgewezen", "rejected"),
+    ];
+    let (theme, state) = match value.rsplit_once('/') {
+        Some((t, s)) => match states.iter().find(|(n, _)| *n == text::fold(s)) {
+            Some((_, state)) => (t, *state),
+            None => {
+                return Err(format!(
+                    "'{s}' is geen stand van een tag. Gebruik geaccepteerd, voorgesteld of afgewezen (accepted, suggested, rejected)."
+                ));
+            }
+        },
+        None => (value, "accepted"),
+    };
+    let Some(themes) = &names.themes else { return Ok(vec![format!("/theme/{theme}/{state}")]) };
+    let key = text::fold(theme.trim());
+    let mut ids: Vec<&str> = themes.iter().filter(|(id, _)| id == theme).map(|(id, _)| id.as_str()).collect();
+    if ids.is_empty() {
+        // One name can stand for a theme in several campaigns (copied from the global codebook).
+        ids = themes.iter().filter(|(_, n)| text::fold(n) == key).map(|(id, _)| id.as_str()).collect();
+    }
+    if ids.is_empty() {
+        return Err(if themes.is_empty() {
+            format!("Er is geen thema '{theme}': de campagnes die je ziet hebben nog geen thema's.")
+        } else {
+            format!(
+                "Er is geen thema '{theme}'. Thema's die je kunt kiezen: {}.",
+                listing(themes.iter().map(|(_, n)| n.clone()).collect(), 40)
+            )
+        });
+    }
+    Ok(ids.into_iter().map(|id| format!("/theme/{id}/{state}")).collect())
+}
+
+/// The facet paths a `field:value` filter stands for, or what to type instead.
+fn facet_paths(facet: &str, value: &str, names: &Names) -> Result<Vec<String>, String> {
+    let key = text::fold(value.trim());
+    let paths = match facet {
+        "perspective" => perspective(&key).map(|p| vec![format!("/perspective/{}", p.as_str())]).ok_or_else(
+            || format!("Perspectief '{value}' bestaat niet. Gebruik jongere, ouder, professional of anders (youth, parent, professional, other)."),
+        )?,
+        "age" => age_band(&key).map(|a| vec![format!("/age/{}", a.code())]).ok_or_else(|| {
+            format!(
+                "Leeftijd '{value}' kennen we niet. Gebruik een leeftijd in jaren of een van: {}.",
+                AgeBand::ALL.map(|a| a.code()).join(", ")
+            )
+        })?,
+        "region" => {
+            let found = places(region::regions(), value);
+            if found.is_empty() {
+                return Err(format!(
+                    "Er is geen jeugdregio '{value}'. Gebruik de code (zoals JZ22) of de naam van een regio: {}.",
+                    listing(region::regions().iter().map(|p| p.name.clone()).collect(), 50)
+                ));
+            }
+            found.into_iter().map(|p| format!("/region/{}", p.code)).collect()
+        }
+        "municipality" => {
+            let found = places(region::municipalities(), value);
+            if found.is_empty() {
+                return Err(format!(
+                    "Er is geen gemeente '{value}'. Gebruik de CBS-code (zoals GM0344) of de naam, zoals Utrecht of 's-Gravenhage."
+                ));
+            }
+            found.into_iter().map(|p| format!("/municipality/{}", p.code)).collect()
+        }
+        "language" => {
+            let code = match key.as_str() {
+                "nederlands" | "dutch" | "nl" => "nl".to_string(),
+                "engels" | "english" | "en" => "en".to_string(),
+                other if (2..=3).contains(&other.len()) && other.chars().all(|c| c.is_ascii_lowercase()) => {
+                    other.to_string()
+                }
+                _ => {
+                    return Err(format!(
+                        "Taal '{value}' kennen we niet. Gebruik nl (Nederlands), en (Engels) of een andere taalcode van twee letters."
+                    ));
+                }
+            };
+            vec![format!("/language/{code}")]
+        }
+        "flag" => match key.as_str() {
+            "safeguarding" | "veiligheid" | "zorgsignaal" | "signaal" | "aandacht" => {
+                vec!["/flag/safeguarding".to_string()]
+            }
+            _ => {
+                return Err(format!(
+                    "Signaal '{value}' bestaat niet. Gebruik signaal:veiligheid (flag:safeguarding): verhalen die aandacht vragen."
+                ));
+            }
+        },
+        "theme" => theme_paths(value, names)?,
+        "campaign" => match &names.campaigns {
+            None => vec![format!("/campaign/{value}")],
+            Some(campaigns) => {
+                let ids: Vec<&str> = campaigns
+                    .iter()
+                    .filter(|(id, slug, title)| id == value || text::fold(slug) == key || text::fold(title) == key)
+                    .map(|(id, _, _)| id.as_str())
+                    .collect();
+                if ids.is_empty() {
+                    return Err(format!(
+                        "Er is geen campagne '{value}' die je kunt doorzoeken. Gebruik de code of de titel: {}.",
+                        listing(campaigns.iter().map(|(_, slug, _)| slug.clone()).collect(), 40)
+                    ));
+                }
+                ids.into_iter().map(|id| format!("/campaign/{id}")).collect()
+            }
+        },
+        other => vec![format!("/{other}/{value}")],
+    };
+    Ok(paths)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -203,14 +415,15 @@ pub const MAX_DEPTH: usize = 32;
 /// Most `wacht*` prefix words in one query: each one can expand to many words.
 pub const MAX_PREFIXES: usize = 10;
 
-struct Parser {
+struct Parser<'n> {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     len: usize,
     depth: usize,
+    names: &'n Names,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos).map(|(_, t)| t)
     }
@@ -313,7 +526,7 @@ impl Parser {
             }
             Some((_, Tok::Word(w))) => {
                 self.pos += 1;
-                word(&w, at)
+                word(&w, at, self.names)
             }
         }
     }
@@ -341,7 +554,7 @@ fn is_path(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
-fn word(w: &str, at: usize) -> Result<Node, QueryError> {
+fn word(w: &str, at: usize, names: &Names) -> Result<Node, QueryError> {
     if let Some((name, op, value)) = split_op(w) {
         if name.is_empty() || value.is_empty() {
             return Err(QueryError {
@@ -389,26 +602,21 @@ fn word(w: &str, at: usize) -> Result<Node, QueryError> {
             return Ok(Node::Facet(format!("/choice/{sig}/{opt}")));
         }
         if let Some((_, facet)) = FACET_FIELDS.iter().find(|(name, _)| *name == field_lc) {
-            let value = if *facet == "region" || *facet == "municipality" {
-                value.to_uppercase()
+            // A filter that names nothing would silently find nothing: say what exists instead.
+            let mut paths = facet_paths(facet, value, names).map_err(|message| QueryError { at, message })?;
+            return Ok(if paths.len() == 1 {
+                Node::Facet(paths.remove(0))
             } else {
-                value.to_string()
-            };
-            let path = if *facet == "theme" && !value.contains('/') {
-                // A theme filter means "tagged and accepted" unless a state is given.
-                format!("/theme/{value}/accepted")
-            } else {
-                format!("/{facet}/{value}")
-            };
-            return Ok(Node::Facet(path));
+                Node::Or(paths.into_iter().map(Node::Facet).collect())
+            });
         }
         // Not one of ours: "jeugdzorg:" in a sentence is just a word with a colon.
         if field.chars().all(char::is_alphabetic) && value.chars().all(|c| c.is_alphanumeric()) {
-            let known: Vec<&str> = FACET_FIELDS.iter().map(|(n, _)| *n).filter(|n| n.is_ascii()).collect();
+            let known: Vec<&str> = FACET_FIELDS.iter().map(|(n, _)| *n).collect();
             return Err(QueryError {
                 at,
                 message: format!(
-                    "Het filter '{field}:' bestaat niet. Gebruik een van: {}, choice:, exact:.",
+                    "Het filter '{field}:' bestaat niet. Gebruik een van: {}, keuze: (choice:), exact:.",
                     known.iter().map(|n| format!("{n}:")).collect::<Vec<_>>().join(", ")
                 ),
             });
@@ -430,11 +638,17 @@ fn word(w: &str, at: usize) -> Result<Node, QueryError> {
     Ok(Node::Word { text: text.to_string(), prefix })
 }
 
-/// Parses a query; an empty query is `None` (everything, filtered by facets only).
+/// Parses a query; an empty query is `None` (everything, filtered by facets only). Theme and
+/// campaign values are taken as ids (see `parse_with` for names).
 ///
 /// Every caller is safe from hostile input here: the text, the number of terms, the nesting
 /// depth and the number of prefix words are capped before anything recursive or costly runs.
 pub fn parse(q: &str) -> Result<Option<Node>, QueryError> {
+    parse_with(q, &Names::default())
+}
+
+/// Parses a query whose theme and campaign filters may use the names in `names`.
+pub fn parse_with(q: &str, names: &Names) -> Result<Option<Node>, QueryError> {
     let len = q.chars().count();
     if len > MAX_QUERY_CHARS {
         return Err(QueryError {
@@ -465,7 +679,7 @@ pub fn parse(q: &str) -> Result<Option<Node>, QueryError> {
             ),
         });
     }
-    let mut p = Parser { toks, pos: 0, len, depth: 0 };
+    let mut p = Parser { toks, pos: 0, len, depth: 0, names };
     let node = p.and(false)?;
     if let Node::Not(_) = &node {
         // A query of only exclusions is fine: everything except.
@@ -523,6 +737,66 @@ mod tests {
         assert!(matches!(parse("date>=2025-01-01").unwrap(), Some(Node::Date { op: Op::Ge, .. })));
         assert_eq!(parse("exact:wachtlijsten").unwrap(), Some(Node::Exact(vec!["wachtlijsten".into()])));
         assert_eq!(parse("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn dutch_field_and_value_names_mean_what_the_ui_shows() {
+        let facet = |s: &str| Some(Node::Facet(s.into()));
+        assert_eq!(parse("perspectief:jongere").unwrap(), facet("/perspective/youth"));
+        assert_eq!(parse("perspectief:Ouder").unwrap(), facet("/perspective/parent"));
+        assert_eq!(parse("leeftijd:16").unwrap(), facet("/age/16-17"));
+        assert_eq!(parse("leeftijd:\"50 of ouder\"").unwrap(), facet("/age/50+"));
+        assert_eq!(parse("taal:nederlands").unwrap(), facet("/language/nl"));
+        assert_eq!(parse("signaal:veiligheid").unwrap(), facet("/flag/safeguarding"));
+        assert_eq!(parse("regio:\"utrecht stad\"").unwrap(), facet("/region/JZ22"));
+        assert_eq!(parse("gemeente:Utrecht").unwrap(), facet("/municipality/GM0344"));
+        // A name in several regions stands for all of them.
+        let Some(Node::Or(utrecht)) = parse("region:Utrecht").unwrap() else { panic!("an OR of regions") };
+        assert!(utrecht.contains(&Node::Facet("/region/JZ22".into())), "{utrecht:?}");
+        assert_eq!(utrecht.len(), 3, "Utrecht West, Utrecht Stad, Zuidoost Utrecht: {utrecht:?}");
+    }
+
+    #[test]
+    fn themes_and_campaigns_by_name_when_the_names_are_known() {
+        let names = Names {
+            themes: Some(vec![
+                ("t1".into(), "Informeel netwerk".into()),
+                ("t2".into(), "Informeel netwerk".into()),
+                ("t3".into(), "Wachtlijst".into()),
+            ]),
+            campaigns: Some(vec![("c1".into(), "jeugd-2025".into(), "Jeugd in beeld".into())]),
+        };
+        assert_eq!(
+            parse_with("theme:\"informeel netwerk\"", &names).unwrap(),
+            Some(Node::Or(vec![
+                Node::Facet("/theme/t1/accepted".into()),
+                Node::Facet("/theme/t2/accepted".into())
+            ]))
+        );
+        assert_eq!(parse_with("thema:t3", &names).unwrap(), Some(Node::Facet("/theme/t3/accepted".into())));
+        assert_eq!(
+            parse_with("thema:Wachtlijst/voorgesteld", &names).unwrap(),
+            Some(Node::Facet("/theme/t3/suggested".into()))
+        );
+        assert_eq!(
+            parse_with("campagne:jeugd-2025", &names).unwrap(),
+            Some(Node::Facet("/campaign/c1".into()))
+        );
+        let e = parse_with("school thema:Pesten", &names).unwrap_err();
+        assert_eq!(e.at, 7);
+        assert!(e.message.contains("Informeel netwerk, Wachtlijst"), "{}", e.message);
+        assert!(parse_with("campaign:x", &names).unwrap_err().message.contains("jeugd-2025"));
+    }
+
+    #[test]
+    fn an_unknown_filter_value_says_which_names_exist() {
+        let e = parse("perspectief:tiener").unwrap_err();
+        assert!(e.message.contains("jongere, ouder, professional"), "{}", e.message);
+        assert!(parse("perspective:alien").unwrap_err().message.contains("jongere"));
+        assert!(parse("region:Atlantis").unwrap_err().message.contains("Utrecht Stad"));
+        assert!(parse("leeftijd:oud").unwrap_err().message.contains("16-17"));
+        assert!(parse("signaal:rood").unwrap_err().message.contains("veiligheid"));
+        assert!(parse("kleur:rood").unwrap_err().message.contains("perspectief:"));
     }
 
     #[test]

@@ -79,3 +79,122 @@ fn campaign_import_then_story_import_and_export_work_on_a_data_dir() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("campaign 'nope'"));
 }
+
+#[test]
+fn serve_logs_piped_to_a_file_carry_no_colour_codes() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = luister()
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let listening = line.contains("luister is listening");
+            let _ = tx.send(line);
+            if listening {
+                break;
+            }
+        }
+    });
+    let mut log = String::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("luister is listening") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(log.contains("luister is listening"), "the server logged its start: {log}");
+    assert!(!log.contains('\u{1b}'), "no ANSI escape codes when stderr is not a terminal: {log:?}");
+}
+
+/// A data dir with the demo campaign and `n` demo stories tagged with their true themes, the
+/// first `manual` by people and the rest by rules.
+fn coded_data_dir(n: usize, manual: usize) -> (tempfile::TempDir, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let campaign = concat!(env!("CARGO_MANIFEST_DIR"), "/campaigns/eigen-netwerk.toml");
+    assert!(luister().args(["--data-dir", data, "campaign", "import", campaign]).status().unwrap().success());
+    let mut people = 0;
+    let lines: Vec<String> = luister::demo::generate(n, 11)
+        .enumerate()
+        .map(|(i, d)| {
+            let source = if i < manual { "manual" } else { "rule" };
+            if i < manual {
+                people += d.true_themes.len();
+            }
+            let mut v = serde_json::to_value(&d).unwrap();
+            v["tags"] = d
+                .true_themes
+                .iter()
+                .map(|t| serde_json::json!({"theme": t, "state": "accepted", "source": source}))
+                .collect();
+            v.to_string()
+        })
+        .collect();
+    let file = dir.path().join("coded.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = luister().args(["--data-dir", data, "import", file.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (dir, people)
+}
+
+#[test]
+fn themes_evaluate_scores_peoples_decisions_only_and_rule_tags_only_train() {
+    let (dir, people) = coded_data_dir(400, 200);
+    let data = dir.path().to_str().unwrap();
+    let out = luister()
+        .args([
+            "--data-dir",
+            data,
+            "themes",
+            "evaluate",
+            "--campaign",
+            "eigen-netwerk",
+            "--folds",
+            "3",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let support: u64 = e["themes"].as_array().unwrap().iter().map(|t| t["support"].as_u64().unwrap()).sum();
+    assert_eq!(support as usize, people, "every scored positive is a person's decision");
+    assert!(e["assist_labels"].as_u64().unwrap() > 0, "the rule tags were training data");
+    assert!(e["without_assist"]["macro_f1"].as_f64().is_some(), "and the run without them is reported");
+
+    let text = luister()
+        .args(["--data-dir", data, "themes", "evaluate", "--campaign", "eigen-netwerk", "--folds", "3"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("scored on people's decisions only") && text.contains("without rule tags"),
+        "{text}"
+    );
+
+    let (rules_only, _) = coded_data_dir(120, 0);
+    let out = luister()
+        .args([
+            "--data-dir",
+            rules_only.path().to_str().unwrap(),
+            "themes",
+            "evaluate",
+            "--campaign",
+            "eigen-netwerk",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "rule tags alone are nothing to score");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to evaluate"));
+}

@@ -657,3 +657,57 @@ async fn nul_and_direction_overrides_never_reach_a_stored_story(backend: Backend
     }
 }
 on_both_backends!(nul_and_direction_overrides_never_reach_a_stored_story);
+
+/// A form post with one mistake: no story text.
+fn form_without_text() -> Vec<(&'static str, &'static str)> {
+    good_form().into_iter().map(|(k, v)| if k == "text" { (k, "") } else { (k, v) }).collect()
+}
+
+async fn a_flood_of_bad_submissions_gets_429_with_retry_after_before_validation(backend: Backend) {
+    // Three stories an hour, so the default budget (ten times that) is 30 refused posts.
+    let Some(app) = spawn_app_with(backend, |c| c.stories_per_client_per_hour = 3).await else { return };
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(app.post_form("/c/eigen-netwerk/submit", &form_without_text()).await.status());
+    }
+    assert!(statuses.iter().all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY), "{statuses:?}");
+    for path in ["/c/eigen-netwerk/submit", "/c/eigen-netwerk/preview"] {
+        let resp = app.post_form(path, &form_without_text()).await;
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        let wait: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=3600).contains(&wait), "{wait}");
+        assert!(resp.text().await.unwrap().contains("Even wachten"));
+    }
+    // Even a good story waits now, and the API answers the same budget in JSON.
+    let resp = app.post_form("/c/eigen-netwerk/preview", &good_form()).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body = serde_json::json!({ "text": "kort", "perspective": "youth" });
+    let resp =
+        app.client.post(app.url("/api/v1/campaigns/eigen-netwerk/stories")).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(resp.headers().contains_key("retry-after"));
+    assert_eq!(resp.json::<serde_json::Value>().await.unwrap()["code"], "too_many_requests");
+    assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 0);
+}
+on_both_backends!(a_flood_of_bad_submissions_gets_429_with_retry_after_before_validation);
+
+async fn a_few_mistakes_and_previews_then_a_good_story_is_accepted(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |c| c.stories_per_client_per_hour = 3).await else { return };
+    for _ in 0..5 {
+        let resp = app.post_form("/c/eigen-netwerk/preview", &form_without_text()).await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let bad = serde_json::json!({ "text": "kort", "perspective": "youth" });
+    let resp =
+        app.client.post(app.url("/api/v1/campaigns/eigen-netwerk/stories")).json(&bad).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let preview = app.post_form("/c/eigen-netwerk/preview", &good_form()).await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let fields = crate::helpers::hidden_fields(&preview.text().await.unwrap());
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = app.post_form("/c/eigen-netwerk/submit", &pairs).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(receipt_code(&resp.text().await.unwrap()).is_some(), "the story is stored with a receipt");
+    assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 1);
+}
+on_both_backends!(a_few_mistakes_and_previews_then_a_good_story_is_accepted);

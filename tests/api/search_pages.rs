@@ -88,6 +88,67 @@ async fn a_malformed_query_gets_a_message_that_points_where_never_a_500() {
     assert!(body["message"].as_str().unwrap().contains("niet wordt afgesloten"));
 }
 
+/// How many stories the API finds for a query.
+async fn total(app: &TestApp, q: &str) -> u64 {
+    let resp = app.get(&format!("/api/v1/search?q={}&per_page=1", urlencode(q))).await;
+    assert_eq!(resp.status(), StatusCode::OK, "{q}");
+    let body: serde_json::Value = resp.json().await.unwrap();
+    body["total"].as_u64().unwrap()
+}
+
+async fn a_stop_word_typed_without_quotes_never_empties_the_search(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    corpus(&app).await;
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    for (with_stop, word) in [
+        ("niet gehoord", "gehoord"),
+        ("de wachtlijst", "wachtlijst"),
+        ("geen plek", "plek"),
+        ("niet meer leven", "leven"),
+    ] {
+        let (n, of) = (total(&app, with_stop).await, total(&app, word).await);
+        assert!(n > 0 && n <= of, "'{with_stop}' finds {n} of the {of} stories with '{word}'");
+    }
+    // Only stop words: the words themselves, literally.
+    let niet = total(&app, "niet").await;
+    assert!(niet > 0 && niet < total(&app, "").await, "{niet}");
+    // In quotes they still count, as the phrase index holds them.
+    assert!(total(&app, "\"niet gehoord\"").await <= total(&app, "niet gehoord").await);
+}
+on_both_backends!(a_stop_word_typed_without_quotes_never_empties_the_search);
+
+async fn filters_take_the_names_the_page_shows_and_unknown_names_say_which_exist(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    corpus(&app).await;
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let youth = total(&app, "perspective:youth").await;
+    assert!(youth > 0);
+    assert_eq!(total(&app, "perspectief:jongere").await, youth);
+    let stad = total(&app, "region:JZ22").await;
+    assert!(stad > 0, "the demo has stories from Utrecht Stad");
+    assert_eq!(total(&app, "regio:\"Utrecht Stad\"").await, stad);
+    let utrecht = total(&app, "region:Utrecht").await;
+    let three = stad + total(&app, "region:JZ19").await + total(&app, "region:JZ23").await;
+    assert_eq!(utrecht, three, "Utrecht: every region with Utrecht in its name");
+
+    let themes = app.store.themes(Some(&app.campaign.id)).await.unwrap();
+    let netwerk = themes.iter().find(|t| t.name == "Informeel netwerk").expect("demo theme");
+    let by_id = total(&app, &format!("theme:{}", netwerk.id)).await;
+    assert!(by_id > 0, "the demo has accepted tags");
+    assert_eq!(total(&app, "theme:\"Informeel netwerk\"").await, by_id);
+    assert_eq!(total(&app, "thema:\"informeel netwerk\"").await, by_id);
+
+    let resp = app.get("/api/v1/search?q=perspectief%3Atiener").await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("jongere, ouder, professional"), "{body}");
+    let resp = app.get(&format!("/search?q={}", urlencode("thema:Onbekend"))).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Er is geen thema") && html.contains("Informeel netwerk"), "{html}");
+}
+on_both_backends!(filters_take_the_names_the_page_shows_and_unknown_names_say_which_exist);
+
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_string()
 }

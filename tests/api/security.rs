@@ -191,3 +191,17 @@ async fn over_https_cookies_are_secure_host_cookies_and_hsts_is_sent() {
     assert!(cookie.starts_with("__Host-luister_csrf="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
 }
+
+#[tokio::test]
+async fn every_response_of_the_running_app_carries_a_request_id() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let mut ids = Vec::new();
+    for path in ["/", "/c/eigen-netwerk", "/api/v1/search", "/nope"] {
+        let resp = app.get(path).await;
+        let id = resp.headers().get("x-request-id").unwrap_or_else(|| panic!("{path}: no x-request-id"));
+        ids.push(id.to_str().unwrap().to_string());
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "one id per request: {ids:?}");
+}

@@ -1,6 +1,8 @@
 //! Latent semantic analysis: a truncated SVD of the TF-IDF matrix by the randomized range finder
-//! (Halko, Martinsson & Tropp 2011) with power iterations, giving every story a dense vector of
-//! a few hundred dimensions. One of the measured clustering candidates (see docs/discovery.md).
+//! (Halko, Martinsson & Tropp 2011) with power iterations (discovery uses two), giving every story
+//! a dense, L2-normalised vector of `dims` dimensions (default 50, `Method::Lsa`) for spherical
+//! k-means. The basis is fitted on at most `FIT_ROWS` randomly chosen stories and every story is
+//! projected on it. The default clustering method, chosen by measurement (docs/discovery.md).
 //!
 //! Written by hand because the build has no linear-algebra crate and this needs only three small
 //! pieces: sparse × dense products, CholeskyQR2 orthonormalisation of a tall thin matrix, and a

@@ -51,6 +51,12 @@ pub struct Evaluation {
     pub calibration_error_shown: f64,
     /// Themes skipped (too few examples) in at least one fold; they count as never predicted.
     pub skipped: Vec<String>,
+    /// Decisions the training parts learned from that were never scored (rule tags), if any.
+    #[serde(default)]
+    pub assist_labels: usize,
+    /// The same cross-validation without those extra training labels, to show what they add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_assist: Option<Box<Evaluation>>,
 }
 
 const BINS: usize = 10;
@@ -58,10 +64,60 @@ const BINS: usize = 10;
 /// k-fold cross-validation (folds by a seeded shuffle of the stories that have any label).
 /// Labels follow the same rules as training; the decision is confidence ≥ `params.threshold`.
 pub fn cross_validate(examples: &[Example], k: usize, seed: u64, params: &Params) -> Evaluation {
+    cross_validate_assisted(examples, &[], k, seed, params)
+}
+
+/// `cross_validate` where the training parts also learn from `assist[i]`, extra labels of
+/// example `i` that are never held out or scored (rule tags: a model that copies a keyword
+/// query would otherwise be rewarded for it). Only the examples' own labels — people's
+/// decisions — are measured; where both speak on a theme, the person's decision counts. With
+/// assist labels, `without_assist` holds the same run without them, on the same folds.
+pub fn cross_validate_assisted(
+    examples: &[Example],
+    assist: &[Vec<(String, bool)>],
+    k: usize,
+    seed: u64,
+    params: &Params,
+) -> Evaluation {
     let docs = features::terms_of_all(examples, |e| (&e.text, &e.language), params.worker_threads());
+    let mut eval = cross_validate_docs(examples, &docs, assist, k, seed, params);
+    if eval.assist_labels > 0 {
+        eval.without_assist = Some(Box::new(cross_validate_docs(examples, &docs, &[], k, seed, params)));
+    }
+    eval
+}
+
+fn cross_validate_docs(
+    examples: &[Example],
+    docs: &[features::Terms],
+    assist: &[Vec<(String, bool)>],
+    k: usize,
+    seed: u64,
+    params: &Params,
+) -> Evaluation {
     let labels = Labels::new(examples, params.implicit_negatives);
+    let mut assist_labels = 0;
+    let merged: Vec<Example> = examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut all = e.labels.clone();
+            for (theme, yes) in assist.get(i).into_iter().flatten() {
+                if !e.labels.iter().any(|(t, _)| t == theme) {
+                    all.push((theme.clone(), *yes));
+                    assist_labels += 1;
+                }
+            }
+            Example { doc_id: String::new(), text: String::new(), language: String::new(), labels: all }
+        })
+        .collect();
+    let train_labels = Labels::new(&merged, params.implicit_negatives);
     let labelled: Vec<usize> =
         (0..examples.len()).filter(|&i| labels.marks.iter().any(|m| m[i] != 0)).collect();
+    // Stories only rules spoke on: always in the training part, never scored.
+    let assisted_only: Vec<usize> = (0..examples.len())
+        .filter(|&i| !labels.marks.iter().any(|m| m[i] != 0) && train_labels.marks.iter().any(|m| m[i] != 0))
+        .collect();
     let k = k.clamp(2, labelled.len().max(2));
     let fold_of = fold_assignment(labelled.len(), k, seed);
 
@@ -74,18 +130,23 @@ pub fn cross_validate(examples: &[Example], k: usize, seed: u64, params: &Params
     let index: BTreeMap<&str, usize> =
         labels.themes.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
     for f in 0..k {
-        let train_rows: Vec<usize> =
+        let mut train_rows: Vec<usize> =
             (0..labelled.len()).filter(|&j| fold_of[j] != f).map(|j| labelled[j]).collect();
-        let model = train_on(&docs, &labels, &train_rows, params);
-        for s in model.skipped() {
+        train_rows.extend(&assisted_only);
+        train_rows.sort_unstable();
+        let model = train_on(docs, &train_labels, &train_rows, params);
+        for s in model.skipped().iter().filter(|s| index.contains_key(s.theme.as_str())) {
             skipped.insert(s.theme.clone(), ());
         }
-        let global: Vec<usize> = model.themes.iter().map(|t| index[t.theme.as_str()]).collect();
+        // Themes only rules know have nothing to be scored against.
+        let global: Vec<Option<usize>> =
+            model.themes.iter().map(|t| index.get(t.theme.as_str()).copied()).collect();
         for j in (0..labelled.len()).filter(|&j| fold_of[j] == f) {
             let r = labelled[j];
             let raw = model.raw_scores(&docs[r]);
             let mut scored = vec![false; nt];
-            for (m, &t) in global.iter().enumerate() {
+            for (m, t) in global.iter().enumerate() {
+                let Some(t) = *t else { continue };
                 scored[t] = true;
                 let mark = labels.marks[t][r];
                 if mark != 0 {
@@ -147,6 +208,8 @@ pub fn cross_validate(examples: &[Example], k: usize, seed: u64, params: &Params
         raw_calibration_error: expected_calibration_error(&reliability(&pooled_raw, BINS)),
         calibration_error_shown: expected_calibration_error(&reliability(&shown, BINS)),
         skipped: skipped.into_keys().collect(),
+        assist_labels,
+        without_assist: None,
     }
 }
 

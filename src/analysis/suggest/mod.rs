@@ -41,7 +41,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 pub use calibration::{Platt, ReliabilityBin, expected_calibration_error, reliability};
-pub use evaluate::{Evaluation, ThemeEvaluation, cross_validate};
+pub use evaluate::{Evaluation, ThemeEvaluation, cross_validate, cross_validate_assisted};
 
 use features::{Csr, Terms, Vocabulary};
 
