@@ -66,9 +66,9 @@ pub fn histogram(chart: &HistogramChart) -> String {
             n(LEFT + plot),
             n(base)
         );
-        for b in 0..bins {
-            let x = LEFT + plot * chart.edges[b];
-            let w = plot * (chart.edges[b + 1] - chart.edges[b]) - 2.0;
+        for (b, edge) in chart.edges.windows(2).enumerate().take(bins) {
+            let x = LEFT + plot * edge[0];
+            let w = plot * (edge[1] - edge[0]) - 2.0;
             match (g.counts[b], all[i][b]) {
                 (None, _) => {
                     let _ = write!(
@@ -124,11 +124,11 @@ pub fn histogram_table(chart: &HistogramChart, hidden_label: &str) -> DataTable 
     let mut rows = Vec::new();
     for g in &chart.groups {
         let sh = shares(g);
-        for b in 0..chart.edges.len().saturating_sub(1) {
+        for (b, edge) in chart.edges.windows(2).enumerate() {
             rows.push(vec![
                 g.label.clone(),
-                format!("{:.2}", chart.edges[b]),
-                format!("{:.2}", chart.edges[b + 1]),
+                format!("{:.2}", edge[0]),
+                format!("{:.2}", edge[1]),
                 g.counts[b].map_or_else(|| hidden_label.to_string(), |c| c.to_string()),
                 percent(sh[b]),
             ]);

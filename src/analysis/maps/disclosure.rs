@@ -50,8 +50,8 @@ impl Network {
             prev[s] = s;
             let mut queue = std::collections::VecDeque::from([s]);
             while let Some(u) = queue.pop_front() {
-                for v in 0..n {
-                    if prev[v] == usize::MAX && self.cap[u][v] > 0 {
+                for (v, &cap) in self.cap[u].iter().enumerate() {
+                    if prev[v] == usize::MAX && cap > 0 {
                         prev[v] = u;
                         queue.push_back(v);
                     }
@@ -87,16 +87,16 @@ fn feasible(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], skip: Option<(usiz
     }
     let (s, t) = (r + c, r + c + 1);
     let mut net = Network::new(r + c + 2);
-    for i in 0..r {
-        net.cap[s][i] = rows[i];
-        for j in 0..c {
-            if hidden[i][j] && skip != Some((i, j)) {
+    for (i, &row) in rows.iter().enumerate() {
+        net.cap[s][i] = row;
+        for (j, &h) in hidden[i].iter().enumerate() {
+            if h && skip != Some((i, j)) {
                 net.cap[i][r + j] = total;
             }
         }
     }
-    for j in 0..c {
-        net.cap[r + j][t] = cols[j];
+    for (j, &col) in cols.iter().enumerate() {
+        net.cap[r + j][t] = col;
     }
     net.max_flow(s, t) == total
 }
@@ -160,6 +160,10 @@ pub fn bounds(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> Vec<Vec<Option<(u64, 
 /// protected by hiding the other three corners of a rectangle through it. Of all rectangles,
 /// the one that makes the cell safe with the fewest newly hidden cells and then the smallest
 /// hidden total is taken (if none makes it safe, the one that widens its range most).
+/// How good a rectangle is for protecting a cell: (makes it safe, its width up to k, − new
+/// hidden cells, − their total); larger is better.
+type Score = (bool, u64, i64, i64);
+
 pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Option<Hidden>>> {
     let (r, c) = (table.len(), table.first().map_or(0, Vec::len));
     let mut marks: Vec<Vec<Option<Hidden>>> = table
@@ -191,7 +195,7 @@ pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Opti
         });
         let Some((i, j)) = exposed else { return marks };
         // (safe, width, −new cells, −new total): the best rectangle is the largest.
-        let mut best: Option<((bool, u64, i64, i64), Vec<(usize, usize)>)> = None;
+        let mut best: Option<(Score, Vec<(usize, usize)>)> = None;
         for ii in (0..r).filter(|&ii| ii != i) {
             for jj in (0..c).filter(|&jj| jj != j) {
                 let new: Vec<(usize, usize)> =
@@ -409,9 +413,9 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                 tally.count(&marks);
                 for (j, g) in d.groups.iter_mut().enumerate() {
                     let any = (0..bins).any(|b| marks[b][j].is_some());
-                    for b in 0..bins {
-                        if marks[b][j].is_some() {
-                            g.histogram[b] = None;
+                    for (count, m) in g.histogram.iter_mut().zip(&marks) {
+                        if m[j].is_some() {
+                            *count = None;
                         }
                     }
                     // Quartiles, minimum and maximum would narrow hidden bins down.
@@ -596,8 +600,8 @@ mod tests {
         let table = vec![vec![2, 4, 30], vec![50, 45, 40]];
         let marks = protect(&table, 5, &[]);
         let b = bounds(&table, &mask(&marks));
-        for j in 0..2 {
-            let (lo, hi) = b[0][j].unwrap();
+        for (j, cell) in b[0].iter().take(2).enumerate() {
+            let (lo, hi) = cell.unwrap();
             assert!(hi - lo >= 5, "cell {j}: {lo}..{hi}");
         }
         assert_eq!(marks[1][0], Some(Hidden::Secondary));
@@ -609,7 +613,7 @@ mod tests {
     fn tables_without_small_counts_are_left_alone_and_zero_is_shown() {
         let table = vec![vec![0, 12, 20], vec![40, 28, 30]];
         assert!(protect(&table, 5, &[]).iter().flatten().all(Option::is_none));
-        assert!(protect(&vec![vec![1, 2], vec![3, 4]], 1, &[]).iter().flatten().all(Option::is_none));
+        assert!(protect(&[vec![1, 2], vec![3, 4]], 1, &[]).iter().flatten().all(Option::is_none));
     }
 
     #[test]

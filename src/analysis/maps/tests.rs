@@ -282,3 +282,93 @@ fn a_100k_story_map_computes() {
     assert_eq!(map.themes.len(), 20);
     eprintln!("100k-story map in {took:?}");
 }
+
+#[test]
+fn small_expected_counts_switch_a_theme_to_fishers_exact_test() {
+    // 20 youths and 20 parents; 4 youths and 0 parents mention the theme: expected 2 per cell.
+    let mut input = hand_made();
+    input.stories.retain(|s| s.group != Some(2));
+    let mut youth = 0;
+    let mut parent = 0;
+    input.stories.retain(|s| match s.group {
+        Some(0) => {
+            youth += 1;
+            youth <= 20
+        }
+        Some(1) => {
+            parent += 1;
+            parent <= 20
+        }
+        _ => true,
+    });
+    for s in &mut input.stories {
+        let n: usize = s.id[1..].parse().unwrap();
+        s.themes = if s.group == Some(0) && n < 4 { vec![0] } else { vec![] };
+    }
+    let map = compute(&input, &Settings::default()).unwrap();
+    let test = map.themes[0].test.as_ref().unwrap();
+    assert_eq!(test.method, Method::FisherExact);
+    // By hand: with margins 4 / 36 and 20 / 20, P(x youths with the theme) = C(20, x) C(20, 4 − x)
+    // / C(40, 4); the tables at most as likely as x = 4 are x = 4 and x = 0, so
+    // p = 2 · 4845 / 91390 = 0.1060291.
+    assert!((test.p - 2.0 * 4845.0 / 91390.0).abs() < 1e-9, "{}", test.p);
+}
+
+#[test]
+fn a_single_choice_with_several_options_says_when_its_p_is_approximate() {
+    let mut input = synthetic::story_set(200, 1, 3, 11);
+    // Option 2 is chosen by two stories only: a 3 × 3 table with small expected counts.
+    let mut seen = 0;
+    for s in &mut input.stories {
+        if let Answer::Choice(c) = &mut s.answers[2] {
+            if c == &vec![2] {
+                seen += 1;
+                if seen > 2 {
+                    *c = vec![1];
+                }
+            }
+        }
+    }
+    let map = compute(&input, &Settings::default()).unwrap();
+    let Detail::Choice(c) = &map.signifiers[2].detail else { panic!("a choice") };
+    let test = c.tests[0].test.as_ref().unwrap();
+    assert_eq!(test.method, Method::ChiSquare);
+    assert!(test.note.as_ref().unwrap().contains("bij benadering"));
+}
+
+#[test]
+fn no_hidden_cell_of_a_disclosed_map_can_be_narrowed_below_k_from_its_totals() {
+    for seed in 0..4 {
+        let mut input = synthetic::story_set(300, 8, 4, 20 + seed);
+        // A sparse theme, so that small cells appear beside large ones.
+        for (i, s) in input.stories.iter_mut().enumerate() {
+            if i % 23 == 0 {
+                s.themes.push(7);
+            }
+            s.themes.sort_unstable();
+            s.themes.dedup();
+        }
+        let map = compute(&input, &Settings::default()).unwrap();
+        let shown = disclosure::disclose(&map, 5);
+        for (row, original) in shown.themes.iter().zip(&map.themes) {
+            let counts: Vec<u64> = map.groups.iter().map(|g| g.count.unwrap()).collect();
+            let present: Vec<u64> = original.cells.iter().map(|c| c.count.unwrap()).collect();
+            let table = vec![present.clone(), counts.iter().zip(&present).map(|(n, p)| n - p).collect()];
+            let hidden: Vec<Vec<bool>> = vec![
+                row.cells.iter().map(|c| c.hidden.is_some()).collect(),
+                row.cells.iter().map(|c| c.hidden.is_some()).collect(),
+            ];
+            let b = disclosure::bounds(&table, &hidden);
+            for (j, cell) in row.cells.iter().enumerate() {
+                assert!(
+                    cell.count.is_none() == (cell.hidden.is_some() && cell.shown != present[j].to_string())
+                );
+                if cell.hidden == Some(Hidden::Small) {
+                    let (lo, hi) = b[0][j].unwrap();
+                    assert!(hi - lo >= 5, "theme {} group {j}: {lo}..{hi}", row.id);
+                    assert!(cell.share.is_none() && cell.quotes.is_empty() && cell.words.is_empty());
+                }
+            }
+        }
+    }
+}
