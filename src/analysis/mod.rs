@@ -5,6 +5,7 @@
 pub mod agreement;
 pub mod discovery;
 pub mod language;
+pub mod maps;
 pub mod safeguarding;
 pub mod scrub;
 pub mod stats;

@@ -16,8 +16,9 @@ pub const CAMPAIGNS: &str =
     "SELECT id, definition, form_version, created_at, updated_at FROM campaigns ORDER BY created_at, slug";
 pub const INSERT_CAMPAIGN: &str = "INSERT INTO campaigns (id, slug, status, definition, form_version, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, 1, $5, $5)";
+/// Conditional on the form version the change was made to (`$5`): 0 rows means a lost race.
 pub const UPDATE_CAMPAIGN: &str = "UPDATE campaigns SET status = $2, definition = $3, form_version = form_version + 1, \
-     updated_at = $4 WHERE id = $1";
+     updated_at = $4 WHERE id = $1 AND form_version = $5";
 
 pub const INSERT_STORY: &str = concat!(
     "INSERT INTO stories (",
@@ -134,6 +135,7 @@ pub const TAG_EXISTS: &str =
     "SELECT COUNT(*) FROM tags WHERE story_id = $1 AND theme_id = $2 AND source = $3";
 pub const MOVE_TAG: &str =
     "UPDATE tags SET theme_id = $3 WHERE story_id = $1 AND theme_id = $2 AND source = $4";
+pub const MARK_THEME_MERGED: &str = "UPDATE themes SET merged_into = $2, updated_at = $3 WHERE id = $1";
 pub const TAGS_OF_THEME: &str = concat!("SELECT ", tag_columns!(), " FROM tags WHERE theme_id = $1");
 pub const INSERT_TAG_HISTORY: &str = "INSERT INTO tag_history (story_id, theme_id, source, state, confidence, by_user, \
      action, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

@@ -1,29 +1,25 @@
 //! SQLite backend: the embedded default. One file in WAL mode with `synchronous=FULL`, so a
 //! committed story survives power loss; one writer connection (SQLite has one writer anyway,
-//! and a single connection avoids busy upgrades) and a small pool of readers. The queries shared
-//! with PostgreSQL live in `common.rs`.
+//! and a single connection avoids busy upgrades) and a small pool of readers. The code shared
+//! with PostgreSQL lives in `shared/`, compiled here with `Db = Sqlite`.
 
-use super::common::impl_store;
-use super::rows::{
-    self, AuditRow, CampaignRow, EventRow, FollowUpRow, SessionRow, StoryRow, UserRow, UserWithHashRow,
-    map_err,
-};
-use super::{
-    ImportCounts, NewUser, Result, Saved, SessionRecord, StoreError, StoryCursor, StoryFilter, UserChange,
-    sql,
-};
-use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, AuditRecord};
-use crate::domain::safeguarding::FollowUp;
-use crate::domain::{Campaign, CampaignDef, NewStory, Perspective, Story, StoryEvent, StoryEventKind, User};
+use super::{Result, StoreError, sql};
+use crate::domain::StoryEventKind;
 use anyhow::Context;
+use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::types::Json;
-use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 use time::OffsetDateTime;
+
+#[path = "shared/mod.rs"]
+mod shared;
+
+type Db = Sqlite;
+type Backend = SqliteStore;
 
 pub struct SqliteStore {
     write: SqlitePool,
@@ -31,6 +27,8 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    pub const NAME: &'static str = "sqlite";
+
     pub async fn connect(url: &str) -> anyhow::Result<SqliteStore> {
         // sqlx does not turn on WAL or full sync by itself: set every durability pragma here.
         let options = SqliteConnectOptions::from_str(url)
@@ -58,18 +56,49 @@ impl SqliteStore {
         Ok(SqliteStore { write, read })
     }
 
-    fn reader(&self) -> &SqlitePool {
-        &self.read
+    async fn reader(&self) -> Result<PoolConnection<Sqlite>> {
+        Ok(self.read.acquire().await?)
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
-        self.write.begin().await.map_err(map_err)
+    async fn begin_sqlx(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+        Ok(self.write.begin().await?)
+    }
+
+    async fn run_migrations(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.context("applying SQLite migrations")?;
+        Ok(())
+    }
+
+    async fn check_durability(&self) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.write).await?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            warnings.push(format!("SQLite journal_mode is '{mode}', expected 'wal'"));
+        }
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.write).await?;
+        if sync < 2 {
+            warnings.push(format!(
+                "SQLite synchronous is {sync}, expected 2 (FULL): a power cut could lose accepted stories"
+            ));
+        }
+        Ok(warnings)
+    }
+
+    async fn purge_deleted_pages(&self) -> Result<()> {
+        // With secure_delete the main file holds zeros where deleted rows were, but the WAL
+        // still has the frames written before the deletion until it is checkpointed and reset.
+        let (busy, _, _): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.write).await?;
+        if busy != 0 {
+            return Err(StoreError::Other(anyhow::anyhow!("readers kept the WAL checkpoint from finishing")));
+        }
+        Ok(())
     }
 }
 
 /// SQLite has a single writer, so `seq` order is commit order without further locking.
 async fn append_event(
-    tx: &mut Transaction<'static, Sqlite>,
+    c: &mut shared::Conn,
     story_id: &str,
     campaign_id: &str,
     kind: StoryEventKind,
@@ -79,49 +108,7 @@ async fn append_event(
         .bind(campaign_id)
         .bind(kind.as_str())
         .bind(OffsetDateTime::now_utc())
-        .execute(&mut **tx)
-        .await
-        .map_err(map_err)?;
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
-
-impl_store!(SqliteStore, Sqlite, {
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-
-    async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.write).await.context("applying SQLite migrations")?;
-        Ok(())
-    }
-
-    async fn durability_warnings(&self) -> Result<Vec<String>> {
-        let mut warnings = Vec::new();
-        let mode: String =
-            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.write).await.map_err(map_err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            warnings.push(format!("SQLite journal_mode is '{mode}', expected 'wal'"));
-        }
-        let sync: i64 =
-            sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.write).await.map_err(map_err)?;
-        if sync < 2 {
-            warnings.push(format!(
-                "SQLite synchronous is {sync}, expected 2 (FULL): a power cut could lose accepted stories"
-            ));
-        }
-        Ok(warnings)
-    }
-
-    async fn purge_deleted(&self) -> Result<()> {
-        // With secure_delete the main file holds zeros where deleted rows were, but the WAL
-        // still has the frames written before the deletion until it is checkpointed and reset.
-        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&self.write)
-            .await
-            .map_err(map_err)?;
-        if busy != 0 {
-            return Err(StoreError::Other(anyhow::anyhow!("readers kept the WAL checkpoint from finishing")));
-        }
-        Ok(())
-    }
-});

@@ -458,3 +458,132 @@ async fn store_keeps_themes_tags_samples_and_jobs(backend: Backend) {
     assert_eq!(store.jobs(&c.id, 10).await.unwrap().len(), 2);
 }
 on_both_backends!(store_keeps_themes_tags_samples_and_jobs);
+
+/// A raw connection to the store's database, beside the store (for breaking it on purpose).
+async fn raw_sql(
+    backend: Backend,
+    dir: &tempfile::TempDir,
+    pg: &Option<crate::helpers::PgDatabase>,
+    q: &str,
+) {
+    let q = sqlx::AssertSqlSafe(q.to_string());
+    match backend {
+        Backend::Sqlite => {
+            let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&pg.as_ref().unwrap().url).await.unwrap();
+            sqlx::query(q).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+async fn a_transaction_that_fails_in_its_last_step_leaves_the_database_as_it_was(backend: Backend) {
+    use luister::domain::theme::{Tag, TagSource, TagState, Theme};
+    let Some((store, dir, pg)) = fresh_store(backend).await else { return };
+    let audit = AuditEntry::new(Actor::system(), AuditAction::CampaignChanged);
+    let (c, _) = store.save_campaign(&CampaignDef::from_toml(DEMO_TOML).unwrap(), &audit).await.unwrap();
+    let s = story(&c.id, 1, None);
+    store.insert_story(&s).await.unwrap();
+    let now = OffsetDateTime::from_unix_timestamp(OffsetDateTime::now_utc().unix_timestamp()).unwrap();
+    let theme = |name: &str| Theme {
+        id: uuid::Uuid::new_v4().to_string(),
+        campaign_id: Some(c.id.clone()),
+        name: name.into(),
+        description: String::new(),
+        colour: "#0b5a7a".into(),
+        parent_id: None,
+        rule: None,
+        merged_into: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let (from, into) = (theme("Buren"), theme("Netwerk"));
+    store.create_theme(&from).await.unwrap();
+    store.create_theme(&into).await.unwrap();
+    let tag = Tag {
+        story_id: s.id.clone(),
+        theme_id: from.id.clone(),
+        source: TagSource::Manual,
+        state: TagState::Accepted,
+        confidence: None,
+        explanation: None,
+        by_user: Some("u1".into()),
+        at: now,
+    };
+    store.set_tags(std::slice::from_ref(&tag)).await.unwrap();
+    let events_before = store.events_after(0, 1000).await.unwrap();
+    let history_before = store.tag_history(&s.id).await.unwrap();
+    let audit_before = store.audit_entries(&AuditFilter::default()).await.unwrap().len();
+
+    // A committed transaction: its writes and its audit entry are there together, and its reads
+    // saw its own writes before the commit.
+    let extra = theme("Sport");
+    let mut tx = store.begin().await.unwrap();
+    tx.create_theme(&extra).await.unwrap();
+    assert_eq!(tx.theme(&extra.id).await.unwrap().name, "Sport");
+    tx.audit(&audit).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.theme(&extra.id).await.unwrap().name, "Sport");
+    assert_eq!(store.audit_entries(&AuditFilter::default()).await.unwrap().len(), audit_before + 1);
+
+    // A merge of several steps whose audit entry, the last step, cannot be written.
+    raw_sql(backend, &dir, &pg, "ALTER TABLE audit_log RENAME TO audit_log_away").await;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.merge_themes(&from.id, &into.id, Some("u1")).await.unwrap(), 1);
+    let mut renamed = into.clone();
+    renamed.name = "Netwerk en buren".into();
+    tx.update_theme(&renamed).await.unwrap();
+    tx.create_theme(&theme("Half")).await.unwrap();
+    assert!(tx.audit(&audit).await.is_err(), "the audit table is gone");
+    drop(tx);
+    // A single-call write whose audit entry fails is undone as well.
+    assert!(store.delete_story(&s.id, &audit).await.is_err());
+    raw_sql(backend, &dir, &pg, "ALTER TABLE audit_log_away RENAME TO audit_log").await;
+
+    let tags = store.tags_for_story(&s.id).await.unwrap();
+    assert_eq!(tags, vec![tag], "the tag was not moved");
+    assert_eq!(store.theme(&from.id).await.unwrap().merged_into, None);
+    assert_eq!(store.theme(&into.id).await.unwrap().name, "Netwerk");
+    assert_eq!(store.themes(Some(&c.id)).await.unwrap().len(), 3, "no theme 'Half'");
+    assert_eq!(store.tag_history(&s.id).await.unwrap(), history_before);
+    assert_eq!(store.events_after(0, 1000).await.unwrap(), events_before, "no story events either");
+    assert_eq!(store.story(&s.id).await.unwrap().id, s.id, "the story was not deleted");
+    assert_eq!(store.audit_entries(&AuditFilter::default()).await.unwrap().len(), audit_before + 1);
+
+    // And the same merge commits whole once the audit log is back.
+    let mut tx = store.begin().await.unwrap();
+    tx.merge_themes(&from.id, &into.id, Some("u1")).await.unwrap();
+    tx.audit(&audit).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.tags_for_story(&s.id).await.unwrap()[0].theme_id, into.id);
+}
+on_both_backends!(a_transaction_that_fails_in_its_last_step_leaves_the_database_as_it_was);
+
+async fn a_campaign_save_on_a_stale_form_version_is_a_conflict(backend: Backend) {
+    let Some((store, _dir, _pg)) = fresh_store(backend).await else { return };
+    let audit = AuditEntry::new(Actor::system(), AuditAction::CampaignChanged);
+    let def = CampaignDef::from_toml(DEMO_TOML).unwrap();
+    let (c, _) = store.save_campaign(&def, &audit).await.unwrap();
+    assert_eq!(c.form_version, 1);
+    // Facilitator A saves on version 1: fine, the campaign is now at version 2.
+    let mut tx = store.begin().await.unwrap();
+    let (saved, _) = tx.save_campaign(&def, &audit, Some(1)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(saved.form_version, 2);
+    // Facilitator B, who also opened version 1, must not overwrite A's change.
+    let mut edited = def.clone();
+    edited.signifiers.retain(|s| s.id != "hoe_vaak");
+    let mut tx = store.begin().await.unwrap();
+    let stale = tx.save_campaign(&edited, &audit, Some(1)).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(ref what)) if what == "form_version"), "{stale:?}");
+    drop(tx);
+    let now = store.campaign(&c.id).await.unwrap();
+    assert_eq!(now.form_version, 2);
+    assert!(!now.def.signifier("hoe_vaak").unwrap().retired);
+}
+on_both_backends!(a_campaign_save_on_a_stale_form_version_is_a_conflict);

@@ -1,0 +1,588 @@
+//! Disclosure control for the steering group and everything published: a count of 1 to k − 1
+//! could point at a few recognisable tellers, so it is shown only as "<k"; and because a page
+//! also shows row and column totals, hiding small cells alone is not enough (a hidden cell
+//! that is the only hidden one in its row is "total minus the others"). So every hidden cell's
+//! feasible range given the published totals and cells is computed exactly, and more cells
+//! are hidden until each small cell's range is at least k wide. A hidden cell then contributes
+//! nothing else either: no share, interval, quote, distinctive word, dot or test.
+//!
+//! The feasible range of a cell is over non-negative integer tables with the published
+//! margins and visible cells: a transportation polytope, whose bounds are integral and follow
+//! from maximum flows (see [`bounds`]). All margins are assumed known to a reader, even those
+//! the page does not show, which can only hide more.
+
+use serde::Serialize;
+
+use super::signifiers::{Answers, Detail};
+use super::{Hidden, NotTested, PerspectiveMap, Test};
+
+/// The default disclosure threshold.
+pub const DEFAULT_K: u64 = 5;
+
+/// What disclosure control did to a map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disclosure {
+    pub k: u64,
+    /// Cells hidden because they are small, and hidden to protect those.
+    pub small: usize,
+    pub secondary: usize,
+    /// Tests withheld because they would reveal hidden cells.
+    pub withheld_tests: usize,
+}
+
+/// A maximum-flow network small enough for adjacency matrices (a map's tables are at most a
+/// few dozen rows and columns).
+struct Network {
+    cap: Vec<Vec<u64>>,
+}
+
+impl Network {
+    fn new(nodes: usize) -> Network {
+        Network { cap: vec![vec![0; nodes]; nodes] }
+    }
+
+    /// Edmonds–Karp from `s` to `t`.
+    fn max_flow(mut self, s: usize, t: usize) -> u64 {
+        let n = self.cap.len();
+        let mut flow = 0;
+        loop {
+            let mut prev = vec![usize::MAX; n];
+            prev[s] = s;
+            let mut queue = std::collections::VecDeque::from([s]);
+            while let Some(u) = queue.pop_front() {
+                for v in 0..n {
+                    if prev[v] == usize::MAX && self.cap[u][v] > 0 {
+                        prev[v] = u;
+                        queue.push_back(v);
+                    }
+                }
+            }
+            if prev[t] == usize::MAX {
+                return flow;
+            }
+            let mut push = u64::MAX;
+            let mut v = t;
+            while v != s {
+                push = push.min(self.cap[prev[v]][v]);
+                v = prev[v];
+            }
+            let mut v = t;
+            while v != s {
+                self.cap[prev[v]][v] -= push;
+                self.cap[v][prev[v]] += push;
+                v = prev[v];
+            }
+            flow += push;
+        }
+    }
+}
+
+/// Whether the hidden cells can be filled with non-negative integers so that row `i` sums to
+/// `rows[i]` and column `j` to `cols[j]`, using only the hidden cells (`skip` excluded).
+fn feasible(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], skip: Option<(usize, usize)>) -> bool {
+    let (r, c) = (rows.len(), cols.len());
+    let total: u64 = rows.iter().sum();
+    if total != cols.iter().sum::<u64>() {
+        return false;
+    }
+    let (s, t) = (r + c, r + c + 1);
+    let mut net = Network::new(r + c + 2);
+    for i in 0..r {
+        net.cap[s][i] = rows[i];
+        for j in 0..c {
+            if hidden[i][j] && skip != Some((i, j)) {
+                net.cap[i][r + j] = total;
+            }
+        }
+    }
+    for j in 0..c {
+        net.cap[r + j][t] = cols[j];
+    }
+    net.max_flow(s, t) == total
+}
+
+/// The exact range [min, max] of every hidden cell of `table` that a reader can derive from
+/// the row totals, column totals and visible cells (`None` for visible cells).
+pub fn bounds(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> Vec<Vec<Option<(u64, u64)>>> {
+    let c = table.first().map_or(0, Vec::len);
+    // What the hidden cells of each row and column must add up to.
+    let rows: Vec<u64> =
+        (0..table.len()).map(|i| (0..c).filter(|&j| hidden[i][j]).map(|j| table[i][j]).sum()).collect();
+    let cols: Vec<u64> =
+        (0..c).map(|j| (0..table.len()).filter(|&i| hidden[i][j]).map(|i| table[i][j]).sum()).collect();
+    let mut out = vec![vec![None; c]; table.len()];
+    for i in 0..table.len() {
+        for j in 0..c {
+            if !hidden[i][j] {
+                continue;
+            }
+            // Largest t with the cell at least t: take t from its row and column and check
+            // the rest still fits (monotone in t, so bisect).
+            let (mut lo, mut hi) = (0u64, rows[i].min(cols[j]));
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                let (mut r2, mut c2) = (rows.clone(), cols.clone());
+                r2[i] -= mid;
+                c2[j] -= mid;
+                if feasible(&r2, &c2, hidden, None) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            let max = lo;
+            // Smallest value: the same check bisected from below, with the cell taking exactly t
+            // (t = 0 is "the others can carry everything").
+            let (mut lo2, mut hi2) = (0u64, max);
+            while lo2 < hi2 {
+                let mid = (lo2 + hi2) / 2;
+                let (mut r2, mut c2) = (rows.clone(), cols.clone());
+                r2[i] -= mid;
+                c2[j] -= mid;
+                if feasible(&r2, &c2, hidden, Some((i, j))) {
+                    hi2 = mid;
+                } else {
+                    lo2 = mid + 1;
+                }
+            }
+            out[i][j] = Some((lo2, max));
+        }
+    }
+    out
+}
+
+/// Which cells of `table` to hide at threshold `k`: counts 1 to k − 1 (`Small`, plus any cell
+/// in `forced`), then `Secondary` cells until every small cell's feasible range (see
+/// [`bounds`]) is at least k wide (max − min ≥ k), or nothing is left to hide.
+///
+/// Secondary cells come by the hypercube method for two-way tables (Repsilber; Giessing,
+/// "Survey on methods for tabular data protection in ARGUS", 2004): an exposed cell is
+/// protected by hiding the other three corners of a rectangle through it. Of all rectangles,
+/// the one that makes the cell safe with the fewest newly hidden cells and then the smallest
+/// hidden total is taken (if none makes it safe, the one that widens its range most).
+pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Option<Hidden>>> {
+    let (r, c) = (table.len(), table.first().map_or(0, Vec::len));
+    let mut marks: Vec<Vec<Option<Hidden>>> = table
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, &x)| {
+                    let small = k > 1 && x > 0 && x < k;
+                    let forced = forced.get(i).and_then(|f| f.get(j)).copied().unwrap_or(false);
+                    (small || forced).then_some(Hidden::Small)
+                })
+                .collect()
+        })
+        .collect();
+    if k <= 1 {
+        return marks;
+    }
+    let mask = |m: &[Vec<Option<Hidden>>]| -> Vec<Vec<bool>> {
+        m.iter().map(|row| row.iter().map(Option::is_some).collect()).collect()
+    };
+    let width = |m: &[Vec<bool>], i: usize, j: usize| bounds(table, m)[i][j].map_or(0, |(lo, hi)| hi - lo);
+    loop {
+        let hidden = mask(&marks);
+        let b = bounds(table, &hidden);
+        let exposed = (0..r)
+            .flat_map(|i| (0..c).map(move |j| (i, j)))
+            .find(|&(i, j)| marks[i][j] == Some(Hidden::Small) && b[i][j].is_some_and(|(lo, hi)| hi - lo < k));
+        let Some((i, j)) = exposed else { return marks };
+        // (safe, width, −new cells, −new total): the best rectangle is the largest.
+        let mut best: Option<((bool, u64, i64, i64), Vec<(usize, usize)>)> = None;
+        for ii in (0..r).filter(|&ii| ii != i) {
+            for jj in (0..c).filter(|&jj| jj != j) {
+                let new: Vec<(usize, usize)> =
+                    [(i, jj), (ii, j), (ii, jj)].into_iter().filter(|&(a, b)| !hidden[a][b]).collect();
+                if new.is_empty() {
+                    continue;
+                }
+                let mut trial = hidden.clone();
+                for &(a, b) in &new {
+                    trial[a][b] = true;
+                }
+                let w = width(&trial, i, j);
+                let total: u64 = new.iter().map(|&(a, b)| table[a][b]).sum();
+                let score = (w >= k, w.min(k), -(new.len() as i64), -(total as i64));
+                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best = Some((score, new));
+                }
+            }
+        }
+        let new = match best {
+            Some((_, new)) => new,
+            // Every rectangle through the cell is hidden already: hide the smallest visible
+            // cell anywhere (or stop when there is none).
+            None => match (0..r)
+                .flat_map(|a| (0..c).map(move |b| (a, b)))
+                .filter(|&(a, b)| !hidden[a][b])
+                .min_by_key(|&(a, b)| (table[a][b], a, b))
+            {
+                Some(cell) => vec![cell],
+                None => return marks,
+            },
+        };
+        for (a, b) in new {
+            marks[a][b] = Some(Hidden::Secondary);
+        }
+    }
+}
+
+/// How a hidden count is shown.
+pub fn shown(hidden: Hidden, k: u64) -> String {
+    match hidden {
+        Hidden::Small => format!("<{k}"),
+        Hidden::Secondary => "×".into(),
+    }
+}
+
+struct Tally {
+    k: u64,
+    small: usize,
+    secondary: usize,
+    withheld: usize,
+}
+
+impl Tally {
+    fn count(&mut self, marks: &[Vec<Option<Hidden>>]) {
+        for m in marks.iter().flatten().flatten() {
+            match m {
+                Hidden::Small => self.small += 1,
+                Hidden::Secondary => self.secondary += 1,
+            }
+        }
+    }
+
+    fn withhold(&mut self, test: &mut Option<Test>, not_tested: &mut Option<NotTested>) {
+        if test.take().is_some() {
+            self.withheld += 1;
+            *not_tested = Some(NotTested::Withheld);
+        }
+    }
+}
+
+/// The answers table (answered, not applicable, no answer × group), protected; hides the
+/// counts in `answers` and returns which groups' answers are hidden.
+fn protect_answers(
+    answers: &mut [&mut Answers],
+    forced_groups: &[bool],
+    tally: &mut Tally,
+) -> Vec<bool> {
+    let g = answers.len();
+    let get = |a: &Answers, r: usize| [a.answered, a.not_applicable, a.no_answer][r].unwrap_or(0);
+    let table: Vec<Vec<u64>> = (0..3).map(|r| answers.iter().map(|a| get(a, r)).collect()).collect();
+    let forced: Vec<Vec<bool>> = (0..3).map(|_| forced_groups.to_vec()).collect();
+    let marks = protect(&table, tally.k, &forced);
+    tally.count(&marks);
+    for (j, a) in answers.iter_mut().enumerate() {
+        if marks[1][j].is_some() {
+            a.not_applicable = None;
+        }
+        if marks[2][j].is_some() {
+            a.no_answer = None;
+        }
+    }
+    (0..g)
+        .map(|j| {
+            let hide = marks[0][j].is_some();
+            if hide {
+                answers[j].answered = None;
+            }
+            hide
+        })
+        .collect()
+}
+
+/// The map as the steering group may see it at threshold `k` (see the module comment).
+pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
+    let mut out = map.clone();
+    let mut tally = Tally { k, small: 0, secondary: 0, withheld: 0 };
+    let small = |x: Option<u64>| x.is_some_and(|x| k > 1 && x > 0 && x < k);
+    // Groups: a small group is hidden everywhere.
+    let hidden_group: Vec<bool> = out.groups.iter().map(|g| small(g.count)).collect();
+    for (g, &h) in out.groups.iter_mut().zip(&hidden_group) {
+        if h {
+            g.count = None;
+            g.without_theme = None;
+            g.hidden = Some(Hidden::Small);
+            tally.small += 1;
+        } else if small(g.without_theme) {
+            g.without_theme = None;
+        }
+    }
+    if small(out.without_group) {
+        out.without_group = None;
+    }
+    let keys: Vec<String> = out.groups.iter().map(|g| g.key.clone()).collect();
+    let touches = |test: &Test, hidden: &[bool]| test.groups.iter().any(|k| keys.iter().position(|x| x == k).is_some_and(|j| hidden[j]));
+    let counts: Vec<u64> = map.groups.iter().map(|g| g.count.unwrap_or(0)).collect();
+
+    for row in &mut out.themes {
+        let present: Vec<u64> = row.cells.iter().map(|c| c.count.unwrap_or(0)).collect();
+        let table = vec![present.clone(), counts.iter().zip(&present).map(|(n, p)| n - p).collect()];
+        let forced = vec![hidden_group.clone(), hidden_group.clone()];
+        let marks = protect(&table, k, &forced);
+        tally.count(&marks);
+        let hidden_col: Vec<bool> = (0..keys.len()).map(|j| marks[0][j].is_some() || marks[1][j].is_some()).collect();
+        for (j, cell) in row.cells.iter_mut().enumerate() {
+            // A hidden "without the theme" cell hides the share too (it is 1 − that share).
+            if let Some(h) = marks[0][j].or(marks[1][j]) {
+                cell.count = if marks[0][j].is_some() { None } else { cell.count };
+                cell.shown = marks[0][j].map_or_else(|| cell.shown.clone(), |h| shown(h, k));
+                cell.hidden = Some(marks[0][j].unwrap_or(h));
+                cell.share = None;
+                cell.interval = None;
+                cell.adjusted_residual = None;
+                cell.words.clear();
+                cell.quotes.clear();
+            }
+        }
+        if row.test.as_ref().is_some_and(|t| touches(t, &hidden_col)) {
+            tally.withhold(&mut row.test, &mut row.not_tested);
+            row.sentence = None;
+        }
+    }
+
+    for s in &mut out.signifiers {
+        match &mut s.detail {
+            Detail::Triad(t) => {
+                let mut answers: Vec<&mut Answers> = t.groups.iter_mut().map(|g| &mut g.answers).collect();
+                let hidden = protect_answers(&mut answers, &hidden_group, &mut tally);
+                for (g, &h) in t.groups.iter_mut().zip(&hidden) {
+                    if h {
+                        g.hidden = Some(Hidden::Small);
+                        g.with_zero = None;
+                        g.centre = None;
+                        g.region.clear();
+                        g.dots.clear();
+                    } else if small(g.with_zero) {
+                        g.with_zero = None;
+                    }
+                }
+                if t.test.as_ref().is_some_and(|x| touches(x, &hidden)) {
+                    tally.withhold(&mut t.test, &mut t.not_tested);
+                    t.sensitivity.clear();
+                    t.robust = None;
+                    t.sentence = None;
+                }
+                for p in &mut t.pairwise {
+                    if p.test.as_ref().is_some_and(|x| touches(x, &hidden)) {
+                        tally.withhold(&mut p.test, &mut p.not_tested);
+                        p.robust = None;
+                    }
+                }
+            }
+            Detail::Dyad(d) => {
+                let mut answers: Vec<&mut Answers> = d.groups.iter_mut().map(|g| &mut g.answers).collect();
+                let mut hidden = protect_answers(&mut answers, &hidden_group, &mut tally);
+                let bins = d.edges.len().saturating_sub(1);
+                let table: Vec<Vec<u64>> =
+                    (0..bins).map(|b| d.groups.iter().map(|g| g.histogram[b].unwrap_or(0)).collect()).collect();
+                let forced: Vec<Vec<bool>> = (0..bins).map(|_| hidden.clone()).collect();
+                let marks = protect(&table, k, &forced);
+                tally.count(&marks);
+                for (j, g) in d.groups.iter_mut().enumerate() {
+                    let any = (0..bins).any(|b| marks[b][j].is_some());
+                    for b in 0..bins {
+                        if marks[b][j].is_some() {
+                            g.histogram[b] = None;
+                        }
+                    }
+                    // Quartiles, minimum and maximum would narrow hidden bins down.
+                    if any || hidden[j] {
+                        g.quantiles = None;
+                    }
+                    if hidden[j] {
+                        g.hidden = Some(Hidden::Small);
+                    }
+                    hidden[j] |= any;
+                }
+                if d.test.as_ref().is_some_and(|x| touches(x, &hidden)) {
+                    tally.withhold(&mut d.test, &mut d.not_tested);
+                    d.sentence = None;
+                }
+                for p in &mut d.pairwise {
+                    if p.test.as_ref().is_some_and(|x| touches(x, &hidden)) {
+                        tally.withhold(&mut p.test, &mut p.not_tested);
+                    }
+                }
+            }
+            Detail::Choice(c) => {
+                let mut answers: Vec<&mut Answers> = c.groups.iter_mut().map(|g| &mut g.answers).collect();
+                let mut hidden = protect_answers(&mut answers, &hidden_group, &mut tally);
+                let options = c.groups.first().map_or(0, |g| g.options.len());
+                let answered: Vec<u64> = c.groups.iter().map(|g| g.answers.answered.unwrap_or(0)).collect();
+                let multiple = c.tests.iter().any(|t| t.option.is_some());
+                // Single choice: one option × group table; multiple: chosen/not chosen per option.
+                let tables: Vec<(Vec<usize>, Vec<Vec<u64>>)> = if multiple {
+                    (0..options)
+                        .map(|o| {
+                            let chosen: Vec<u64> = c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect();
+                            let rest = answered.iter().zip(&chosen).map(|(a, x)| a - x).collect();
+                            (vec![o], vec![chosen, rest])
+                        })
+                        .collect()
+                } else {
+                    let t = (0..options).map(|o| c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect()).collect();
+                    vec![((0..options).collect(), t)]
+                };
+                let mut option_hidden = vec![vec![false; c.groups.len()]; options];
+                for (opts, table) in tables {
+                    let forced: Vec<Vec<bool>> = (0..table.len()).map(|_| hidden.clone()).collect();
+                    let marks = protect(&table, k, &forced);
+                    tally.count(&marks);
+                    for (j, g) in c.groups.iter_mut().enumerate() {
+                        for (r, &o) in opts.iter().enumerate() {
+                            // Multiple choice: row 0 is the option, row 1 its complement.
+                            let m = if multiple { marks[0][j].or(marks[1][j]) } else { marks[r][j] };
+                            if let Some(h) = m {
+                                let cell = &mut g.options[o];
+                                let own = if multiple { marks[0][j] } else { Some(h) };
+                                if let Some(own) = own {
+                                    cell.count = None;
+                                    cell.shown = shown(own, k);
+                                }
+                                cell.hidden = Some(own.unwrap_or(h));
+                                cell.share = None;
+                                cell.interval = None;
+                                option_hidden[o][j] = true;
+                            }
+                        }
+                    }
+                }
+                for (j, g) in c.groups.iter_mut().enumerate() {
+                    if hidden[j] {
+                        g.hidden = Some(Hidden::Small);
+                    }
+                    hidden[j] |= (0..options).any(|o| option_hidden[o][j]);
+                }
+                for t in &mut c.tests {
+                    let cols: Vec<bool> = match t.option {
+                        Some(o) => (0..hidden.len()).map(|j| option_hidden[o][j] || hidden[j]).collect(),
+                        None => hidden.clone(),
+                    };
+                    if t.test.as_ref().is_some_and(|x| touches(x, &cols)) {
+                        tally.withhold(&mut t.test, &mut t.not_tested);
+                    }
+                }
+                if c.tests.iter().any(|t| t.not_tested == Some(NotTested::Withheld)) {
+                    c.sentence = None;
+                }
+            }
+        }
+    }
+    out.disclosure =
+        Some(Disclosure { k, small: tally.small, secondary: tally.secondary, withheld_tests: tally.withheld });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every non-negative integer filling of the hidden cells with the same margins, by brute
+    /// force, for checking [`bounds`] on small tables.
+    fn brute_bounds(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> Vec<Vec<Option<(u64, u64)>>> {
+        let c = table[0].len();
+        let cells: Vec<(usize, usize)> =
+            (0..table.len()).flat_map(|i| (0..c).map(move |j| (i, j))).filter(|&(i, j)| hidden[i][j]).collect();
+        let rows: Vec<u64> = table.iter().map(|r| r.iter().sum()).collect();
+        let cols: Vec<u64> = (0..c).map(|j| table.iter().map(|r| r[j]).sum()).collect();
+        let cap = rows.iter().sum::<u64>();
+        let mut out = vec![vec![None::<(u64, u64)>; c]; table.len()];
+        let mut t = table.to_vec();
+        fn walk(
+            at: usize,
+            cells: &[(usize, usize)],
+            t: &mut Vec<Vec<u64>>,
+            cap: u64,
+            rows: &[u64],
+            cols: &[u64],
+            out: &mut Vec<Vec<Option<(u64, u64)>>>,
+        ) {
+            if at == cells.len() {
+                let ok = t.iter().zip(rows).all(|(r, &s)| r.iter().sum::<u64>() == s)
+                    && (0..cols.len()).all(|j| t.iter().map(|r| r[j]).sum::<u64>() == cols[j]);
+                if ok {
+                    for &(i, j) in cells {
+                        let v = t[i][j];
+                        out[i][j] = Some(out[i][j].map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+                    }
+                }
+                return;
+            }
+            let (i, j) = cells[at];
+            for v in 0..=cap.min(rows[i]).min(cols[j]) {
+                t[i][j] = v;
+                walk(at + 1, cells, t, cap, rows, cols, out);
+            }
+        }
+        walk(0, &cells, &mut t, cap, &rows, &cols, &mut out);
+        out
+    }
+
+    fn mask(marks: &[Vec<Option<Hidden>>]) -> Vec<Vec<bool>> {
+        marks.iter().map(|r| r.iter().map(Option::is_some).collect()).collect()
+    }
+
+    #[test]
+    fn bounds_match_brute_force_enumeration() {
+        let table = vec![vec![3, 7, 2], vec![4, 1, 6], vec![5, 2, 3]];
+        let hidden = vec![vec![true, true, false], vec![true, false, true], vec![false, true, true]];
+        assert_eq!(bounds(&table, &hidden), brute_bounds(&table, &hidden));
+        let hidden = vec![vec![true, true, true], vec![true, true, false], vec![false, false, false]];
+        assert_eq!(bounds(&table, &hidden), brute_bounds(&table, &hidden));
+    }
+
+    /// A theme in a 2 × 3 table (with / without the theme × three groups): primary suppression
+    /// hides only the youth cell with 3, but the youth column total (40) minus the visible 37
+    /// gives it back. Secondary suppression must hide more until the 3 is at least 5 wide.
+    #[test]
+    fn a_cell_recomputable_from_the_totals_after_primary_suppression_gets_protected() {
+        let table = vec![vec![3, 12, 20], vec![37, 28, 30]];
+        let primary = vec![vec![true, false, false], vec![false, false, false]];
+        let b = bounds(&table, &primary);
+        assert_eq!(b[0][0], Some((3, 3)), "primary suppression alone exposes the cell");
+        let marks = protect(&table, 5, &[]);
+        assert_eq!(marks[0][0], Some(Hidden::Small));
+        let hidden = mask(&marks);
+        let b = bounds(&table, &hidden);
+        let (lo, hi) = b[0][0].unwrap();
+        assert!(hi - lo >= 5, "range {lo}..{hi}");
+        assert_eq!(b, brute_bounds(&table, &hidden));
+        // The minimal protection here: a second column hidden in both rows (four cells).
+        assert_eq!(hidden.iter().flatten().filter(|&&h| h).count(), 4);
+        assert_eq!(marks[0][1], Some(Hidden::Secondary), "the smallest cell in the row goes first");
+    }
+
+    #[test]
+    fn two_small_cells_in_one_row_still_need_their_columns_protected() {
+        // Worked table: the two small cells (2 and 4) share a row; their columns' other cells
+        // are visible, so each is fixed by its column total until those are hidden too.
+        let table = vec![vec![2, 4, 30], vec![50, 45, 40]];
+        let marks = protect(&table, 5, &[]);
+        let b = bounds(&table, &mask(&marks));
+        for j in 0..2 {
+            let (lo, hi) = b[0][j].unwrap();
+            assert!(hi - lo >= 5, "cell {j}: {lo}..{hi}");
+        }
+        assert_eq!(marks[1][0], Some(Hidden::Secondary));
+        assert_eq!(marks[1][1], Some(Hidden::Secondary));
+        assert_eq!(marks[0][2], None);
+    }
+
+    #[test]
+    fn tables_without_small_counts_are_left_alone_and_zero_is_shown() {
+        let table = vec![vec![0, 12, 20], vec![40, 28, 30]];
+        assert!(protect(&table, 5, &[]).iter().flatten().all(Option::is_none));
+        assert!(protect(&vec![vec![1, 2], vec![3, 4]], 1, &[]).iter().flatten().all(Option::is_none));
+    }
+
+    #[test]
+    fn hidden_counts_show_as_below_k() {
+        assert_eq!(shown(Hidden::Small, 5), "<5");
+        assert_eq!(shown(Hidden::Secondary, 5), "×");
+    }
+}

@@ -1,0 +1,394 @@
+//! The store code both backends share, written once and compiled once per backend: `sqlite.rs`
+//! and `postgres.rs` each include this directory as a module (`#[path = "shared/mod.rs"]`)
+//! after defining `Db` (the sqlx database type), `Backend` (their store struct, with the
+//! inherent methods `reader`, `begin_sqlx` and the four backend-specific `Store` methods) and
+//! `append_event`. No macro and no generics over `sqlx::Database` (see STYLE.md): the code
+//! below is plain functions on one concrete connection type, so a compile error or "go to
+//! definition" lands on the line itself (reported once per backend).
+//!
+//! One file per part of the store; each part's functions take `&mut Conn`, which is a pooled
+//! connection for the `Store` reads and the open transaction for `StoreTx`.
+
+pub mod accounts;
+pub mod audit;
+pub mod campaigns;
+pub mod codebook;
+pub mod jobs;
+pub mod samples;
+pub mod stories;
+pub mod story_sets;
+
+pub(super) use super::{Backend, Db, append_event};
+pub(super) use audit::write_audit;
+
+use crate::domain::audit::{AuditEntry, AuditFilter, AuditRecord};
+use crate::domain::job::{CodingSample, Job, JobStatus, SampleCoding};
+use crate::domain::safeguarding::FollowUp;
+use crate::domain::story_set::StorySet;
+use crate::domain::theme::{Tag, TagChange, TagSource, Theme};
+use crate::domain::{Campaign, CampaignDef, NewStory, Perspective, Story, StoryEvent, User};
+use crate::store::{
+    ImportCounts, NewUser, Result, Saved, SessionRecord, Store, StoreTx, StoryCursor, StoryFilter, UserChange,
+};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// The backend's connection type: what a transaction derefs to and what a pool lends.
+pub type Conn = <Db as sqlx::Database>::Connection;
+
+/// Timestamps are stored in UTC so that text comparison (SQLite) orders them.
+pub fn utc(t: OffsetDateTime) -> OffsetDateTime {
+    t.to_offset(time::UtcOffset::UTC)
+}
+
+/// The backend's open transaction behind `Box<dyn StoreTx>`.
+pub struct Tx(pub sqlx::Transaction<'static, Db>);
+
+#[async_trait]
+impl StoreTx for Tx {
+    async fn commit(self: Box<Self>) -> Result<()> {
+        Ok(self.0.commit().await?)
+    }
+    async fn audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        write_audit(&mut self.0, entry).await
+    }
+
+    async fn save_campaign(
+        &mut self,
+        def: &CampaignDef,
+        audit: &AuditEntry,
+        expected_form_version: Option<i64>,
+    ) -> Result<(Campaign, Saved)> {
+        campaigns::save_campaign(&mut self.0, def, audit, expected_form_version).await
+    }
+    async fn campaign_by_slug(&mut self, slug: &str) -> Result<Campaign> {
+        campaigns::campaign_by_slug(&mut self.0, slug).await
+    }
+    async fn campaign(&mut self, id: &str) -> Result<Campaign> {
+        campaigns::campaign(&mut self.0, id).await
+    }
+
+    async fn insert_story(&mut self, story: &NewStory) -> Result<()> {
+        stories::insert_story(&mut self.0, story).await
+    }
+    async fn import_stories(&mut self, batch: &[NewStory]) -> Result<ImportCounts> {
+        stories::import_stories(&mut self.0, batch).await
+    }
+    async fn story(&mut self, id: &str) -> Result<Story> {
+        stories::story(&mut self.0, id).await
+    }
+    async fn delete_story(&mut self, id: &str, audit: &AuditEntry) -> Result<()> {
+        stories::delete_story(&mut self.0, id, audit).await
+    }
+    async fn delete_stories_before(
+        &mut self,
+        campaign_id: &str,
+        cutoff: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> Result<Vec<String>> {
+        stories::delete_stories_before(&mut self.0, campaign_id, cutoff, audit).await
+    }
+    async fn add_follow_up(&mut self, follow_up: &FollowUp, audit: &AuditEntry) -> Result<()> {
+        audit::add_follow_up(&mut self.0, follow_up, audit).await
+    }
+
+    async fn create_user(&mut self, user: &NewUser, audit: &AuditEntry) -> Result<User> {
+        accounts::create_user(&mut self.0, user, audit).await
+    }
+    async fn user(&mut self, id: &str) -> Result<User> {
+        accounts::user_by_id(&mut self.0, id).await
+    }
+    async fn update_user(&mut self, id: &str, change: &UserChange, audit: &AuditEntry) -> Result<User> {
+        accounts::update_user(&mut self.0, id, change, audit).await
+    }
+    async fn memberships(&mut self, user_id: &str) -> Result<Vec<String>> {
+        accounts::memberships(&mut self.0, user_id).await
+    }
+    async fn set_membership(
+        &mut self,
+        campaign_id: &str,
+        user_id: &str,
+        member: bool,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        accounts::set_membership(&mut self.0, campaign_id, user_id, member, audit).await
+    }
+    async fn create_session(&mut self, id_hash: &str, user_id: &str, now: OffsetDateTime) -> Result<()> {
+        accounts::create_session(&mut self.0, id_hash, user_id, now).await
+    }
+    async fn delete_session(&mut self, id_hash: &str) -> Result<()> {
+        accounts::delete_session(&mut self.0, id_hash).await
+    }
+    async fn delete_user_sessions(&mut self, user_id: &str) -> Result<u64> {
+        accounts::delete_user_sessions(&mut self.0, user_id).await
+    }
+
+    async fn create_story_set(&mut self, set: &StorySet) -> Result<()> {
+        story_sets::create_story_set(&mut self.0, set).await
+    }
+    async fn story_set(&mut self, id: &str) -> Result<StorySet> {
+        story_sets::story_set(&mut self.0, id).await
+    }
+    async fn rename_story_set(&mut self, id: &str, name: &str) -> Result<()> {
+        story_sets::rename_story_set(&mut self.0, id, name).await
+    }
+    async fn delete_story_set(&mut self, id: &str) -> Result<()> {
+        story_sets::delete_story_set(&mut self.0, id).await
+    }
+
+    async fn create_theme(&mut self, theme: &Theme) -> Result<()> {
+        codebook::create_theme(&mut self.0, theme).await
+    }
+    async fn update_theme(&mut self, theme: &Theme) -> Result<()> {
+        codebook::update_theme(&mut self.0, theme).await
+    }
+    async fn theme(&mut self, id: &str) -> Result<Theme> {
+        codebook::theme(&mut self.0, id).await
+    }
+    async fn themes(&mut self, campaign_id: Option<&str>) -> Result<Vec<Theme>> {
+        codebook::themes(&mut self.0, campaign_id).await
+    }
+    async fn merge_themes(&mut self, from: &str, into: &str, by_user: Option<&str>) -> Result<u64> {
+        codebook::merge_themes(&mut self.0, from, into, by_user).await
+    }
+    async fn tags_for_story(&mut self, story_id: &str) -> Result<Vec<Tag>> {
+        codebook::tags_for_story(&mut self.0, story_id).await
+    }
+    async fn tags_for_stories(&mut self, story_ids: &[String]) -> Result<Vec<Tag>> {
+        codebook::tags_for_stories(&mut self.0, story_ids).await
+    }
+    async fn set_tags(&mut self, tags: &[Tag]) -> Result<()> {
+        codebook::set_tags(&mut self.0, tags).await
+    }
+    async fn remove_tag(
+        &mut self,
+        story_id: &str,
+        theme_id: &str,
+        source: TagSource,
+        by_user: Option<&str>,
+    ) -> Result<()> {
+        codebook::remove_tag(&mut self.0, story_id, theme_id, source, by_user).await
+    }
+    async fn replace_rule_tags(&mut self, theme_id: &str, story_ids: &[String]) -> Result<(u64, u64)> {
+        codebook::replace_rule_tags(&mut self.0, theme_id, story_ids).await
+    }
+    async fn replace_suggestions(&mut self, theme_ids: &[String], suggestions: &[Tag]) -> Result<u64> {
+        codebook::replace_suggestions(&mut self.0, theme_ids, suggestions).await
+    }
+
+    async fn create_sample(&mut self, sample: &CodingSample) -> Result<()> {
+        samples::create_sample(&mut self.0, sample).await
+    }
+    async fn sample(&mut self, id: &str) -> Result<CodingSample> {
+        samples::sample(&mut self.0, id).await
+    }
+    async fn record_codings(&mut self, sample_id: &str, codings: &[SampleCoding]) -> Result<()> {
+        samples::record_codings(&mut self.0, sample_id, codings).await
+    }
+
+    async fn create_job(&mut self, job: &Job) -> Result<()> {
+        jobs::create_job(&mut self.0, job).await
+    }
+    async fn job(&mut self, id: &str) -> Result<Job> {
+        jobs::job(&mut self.0, id).await
+    }
+    async fn update_job(&mut self, id: &str, status: JobStatus, progress: f64, message: &str) -> Result<()> {
+        jobs::update_job(&mut self.0, id, status, progress, message).await
+    }
+    async fn finish_job(
+        &mut self,
+        id: &str,
+        status: JobStatus,
+        message: &str,
+        result: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        jobs::finish_job(&mut self.0, id, status, message, result).await
+    }
+    async fn save_job_result(
+        &mut self,
+        id: &str,
+        expected: &serde_json::Value,
+        result: &serde_json::Value,
+    ) -> Result<bool> {
+        jobs::save_job_result(&mut self.0, id, expected, result).await
+    }
+}
+
+/// The reads run on a pooled reader connection; the writes are `Store`'s default methods
+/// (begin, the `StoreTx` method, commit).
+#[async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        Backend::NAME
+    }
+    async fn migrate(&self) -> Result<()> {
+        self.run_migrations().await
+    }
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&mut *self.reader().await?).await?;
+        Ok(())
+    }
+    async fn durability_warnings(&self) -> Result<Vec<String>> {
+        self.check_durability().await
+    }
+    async fn purge_deleted(&self) -> Result<()> {
+        self.purge_deleted_pages().await
+    }
+    async fn begin(&self) -> Result<Box<dyn StoreTx>> {
+        Ok(Box::new(Tx(self.begin_sqlx().await?)))
+    }
+
+    async fn campaign_by_slug(&self, slug: &str) -> Result<Campaign> {
+        campaigns::campaign_by_slug(&mut *self.reader().await?, slug).await
+    }
+    async fn campaign(&self, id: &str) -> Result<Campaign> {
+        campaigns::campaign(&mut *self.reader().await?, id).await
+    }
+    async fn campaigns(&self) -> Result<Vec<Campaign>> {
+        campaigns::campaigns(&mut *self.reader().await?).await
+    }
+
+    async fn story(&self, id: &str) -> Result<Story> {
+        stories::story(&mut *self.reader().await?, id).await
+    }
+    async fn story_by_receipt(&self, receipt_hash: &str) -> Result<Story> {
+        stories::story_by_receipt(&mut *self.reader().await?, receipt_hash).await
+    }
+    async fn count_stories(&self, campaign_id: &str) -> Result<i64> {
+        stories::count_stories(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn stories_page(
+        &self,
+        campaign_id: &str,
+        after: Option<&StoryCursor>,
+        limit: i64,
+    ) -> Result<Vec<Story>> {
+        stories::stories_page(&mut *self.reader().await?, campaign_id, after, limit).await
+    }
+    async fn stories_newest(&self, campaign_id: &str, filter: &StoryFilter) -> Result<(Vec<Story>, i64)> {
+        stories::stories_newest(&mut *self.reader().await?, campaign_id, filter).await
+    }
+    async fn count_by_perspective(&self, campaign_id: &str) -> Result<Vec<(Perspective, i64)>> {
+        stories::count_by_perspective(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn story_events(&self, story_id: &str) -> Result<Vec<StoryEvent>> {
+        stories::story_events(&mut *self.reader().await?, story_id).await
+    }
+    async fn follow_ups(&self, story_id: &str) -> Result<Vec<FollowUp>> {
+        audit::follow_ups(&mut *self.reader().await?, story_id).await
+    }
+    async fn flagged_stories(&self, campaign_id: &str, all: bool) -> Result<Vec<Story>> {
+        stories::flagged_stories(&mut *self.reader().await?, campaign_id, all).await
+    }
+    async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>> {
+        stories::stories_by_ids(&mut *self.reader().await?, ids).await
+    }
+    async fn campaigns_of_stories(&self, ids: &[String]) -> Result<Vec<String>> {
+        stories::campaigns_of_stories(&mut *self.reader().await?, ids).await
+    }
+    async fn all_stories_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Story>> {
+        stories::all_stories_after(&mut *self.reader().await?, after, limit).await
+    }
+    async fn count_all_stories(&self) -> Result<i64> {
+        stories::count_all_stories(&mut *self.reader().await?).await
+    }
+    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoryEvent>> {
+        stories::events_after(&mut *self.reader().await?, after, limit).await
+    }
+    async fn last_event_seq(&self) -> Result<i64> {
+        stories::last_event_seq(&mut *self.reader().await?).await
+    }
+
+    async fn count_users(&self) -> Result<i64> {
+        accounts::count_users(&mut *self.reader().await?).await
+    }
+    async fn user(&self, id: &str) -> Result<User> {
+        accounts::user_by_id(&mut *self.reader().await?, id).await
+    }
+    async fn user_by_email(&self, email: &str) -> Result<(User, String)> {
+        accounts::user_by_email(&mut *self.reader().await?, email).await
+    }
+    async fn users(&self) -> Result<Vec<User>> {
+        accounts::users(&mut *self.reader().await?).await
+    }
+    async fn memberships(&self, user_id: &str) -> Result<Vec<String>> {
+        accounts::memberships(&mut *self.reader().await?, user_id).await
+    }
+    async fn campaign_members(&self, campaign_id: &str) -> Result<Vec<User>> {
+        accounts::campaign_members(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn session(&self, id_hash: &str) -> Result<SessionRecord> {
+        accounts::session(&mut *self.reader().await?, id_hash).await
+    }
+    async fn touch_session(&self, id_hash: &str, now: OffsetDateTime) -> Result<()> {
+        let mut tx = self.begin_sqlx().await?;
+        accounts::touch_session(&mut tx, id_hash, now).await?;
+        Ok(tx.commit().await?)
+    }
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64> {
+        let mut tx = self.begin_sqlx().await?;
+        let n = accounts::purge_sessions(&mut tx, idle_before, created_before).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        audit::audit_entries(&mut *self.reader().await?, filter).await
+    }
+
+    async fn story_set(&self, id: &str) -> Result<StorySet> {
+        story_sets::story_set(&mut *self.reader().await?, id).await
+    }
+    async fn story_sets(&self, user_id: &str, campaign_ids: &[String], all: bool) -> Result<Vec<StorySet>> {
+        story_sets::story_sets(&mut *self.reader().await?, user_id, campaign_ids, all).await
+    }
+
+    async fn theme(&self, id: &str) -> Result<Theme> {
+        codebook::theme(&mut *self.reader().await?, id).await
+    }
+    async fn themes(&self, campaign_id: Option<&str>) -> Result<Vec<Theme>> {
+        codebook::themes(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn tags_for_story(&self, story_id: &str) -> Result<Vec<Tag>> {
+        codebook::tags_for_story(&mut *self.reader().await?, story_id).await
+    }
+    async fn tags_for_stories(&self, story_ids: &[String]) -> Result<Vec<Tag>> {
+        codebook::tags_for_stories(&mut *self.reader().await?, story_ids).await
+    }
+    async fn tags_for_campaign(&self, campaign_id: &str) -> Result<Vec<Tag>> {
+        codebook::tags_for_campaign(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn tag_history(&self, story_id: &str) -> Result<Vec<TagChange>> {
+        codebook::tag_history(&mut *self.reader().await?, story_id).await
+    }
+    async fn last_manual_coding(&self, campaign_id: &str) -> Result<Option<OffsetDateTime>> {
+        codebook::last_manual_coding(&mut *self.reader().await?, campaign_id).await
+    }
+
+    async fn sample(&self, id: &str) -> Result<CodingSample> {
+        samples::sample(&mut *self.reader().await?, id).await
+    }
+    async fn samples(&self, campaign_id: &str) -> Result<Vec<CodingSample>> {
+        samples::samples(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn sample_codings(&self, sample_id: &str) -> Result<Vec<SampleCoding>> {
+        samples::sample_codings(&mut *self.reader().await?, sample_id).await
+    }
+
+    async fn job(&self, id: &str) -> Result<Job> {
+        jobs::job(&mut *self.reader().await?, id).await
+    }
+    async fn jobs(&self, campaign_id: &str, limit: i64) -> Result<Vec<Job>> {
+        jobs::jobs(&mut *self.reader().await?, campaign_id, limit).await
+    }
+    async fn fail_interrupted_jobs(&self, silent_since: OffsetDateTime) -> Result<u64> {
+        let mut tx = self.begin_sqlx().await?;
+        let n = jobs::fail_interrupted_jobs(&mut tx, silent_since).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,117 @@
+//! A unit of work: the writes of one change, its `story_events` rows and its audit entry, in
+//! one database transaction. See the module docs of `store` for how to use it.
+
+use super::{ImportCounts, NewUser, Result, Saved, UserChange};
+use crate::domain::audit::AuditEntry;
+use crate::domain::job::{CodingSample, Job, JobStatus, SampleCoding};
+use crate::domain::safeguarding::FollowUp;
+use crate::domain::story_set::StorySet;
+use crate::domain::theme::{Tag, TagSource, Theme};
+use crate::domain::{Campaign, CampaignDef, NewStory, Story, User};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// An open transaction, from `Store::begin`. Nothing it writes is visible to others until
+/// `commit`; dropping it without `commit` (an early `?` return, a panic) rolls everything back.
+///
+/// The methods do what the `Store` methods of the same name do (see there), but inside this
+/// transaction; the reads see this transaction's own writes.
+#[async_trait]
+pub trait StoreTx: Send {
+    /// Makes every write of the transaction durable and visible, or none of them.
+    async fn commit(self: Box<Self>) -> Result<()>;
+
+    /// Appends an audit entry; it commits (or rolls back) with the change it describes.
+    async fn audit(&mut self, entry: &AuditEntry) -> Result<()>;
+
+    // Campaigns.
+    /// As `Store::save_campaign`; with `expected_form_version`, an update whose stored campaign
+    /// is at another form version (someone saved in between) fails with
+    /// `Conflict("form_version")`, also when the other save commits while this one runs.
+    /// `NotFound` if a version is expected but the campaign does not exist.
+    async fn save_campaign(
+        &mut self,
+        def: &CampaignDef,
+        audit: &AuditEntry,
+        expected_form_version: Option<i64>,
+    ) -> Result<(Campaign, Saved)>;
+    async fn campaign_by_slug(&mut self, slug: &str) -> Result<Campaign>;
+    async fn campaign(&mut self, id: &str) -> Result<Campaign>;
+
+    // Stories.
+    async fn insert_story(&mut self, story: &NewStory) -> Result<()>;
+    async fn import_stories(&mut self, stories: &[NewStory]) -> Result<ImportCounts>;
+    async fn story(&mut self, id: &str) -> Result<Story>;
+    async fn delete_story(&mut self, id: &str, audit: &AuditEntry) -> Result<()>;
+    async fn delete_stories_before(
+        &mut self,
+        campaign_id: &str,
+        cutoff: OffsetDateTime,
+        audit: &AuditEntry,
+    ) -> Result<Vec<String>>;
+    async fn add_follow_up(&mut self, follow_up: &FollowUp, audit: &AuditEntry) -> Result<()>;
+
+    // Accounts and sessions.
+    async fn create_user(&mut self, user: &NewUser, audit: &AuditEntry) -> Result<User>;
+    async fn user(&mut self, id: &str) -> Result<User>;
+    async fn update_user(&mut self, id: &str, change: &UserChange, audit: &AuditEntry) -> Result<User>;
+    async fn memberships(&mut self, user_id: &str) -> Result<Vec<String>>;
+    async fn set_membership(
+        &mut self,
+        campaign_id: &str,
+        user_id: &str,
+        member: bool,
+        audit: &AuditEntry,
+    ) -> Result<()>;
+    async fn create_session(&mut self, id_hash: &str, user_id: &str, now: OffsetDateTime) -> Result<()>;
+    async fn delete_session(&mut self, id_hash: &str) -> Result<()>;
+    async fn delete_user_sessions(&mut self, user_id: &str) -> Result<u64>;
+
+    // Story sets.
+    async fn create_story_set(&mut self, set: &StorySet) -> Result<()>;
+    async fn story_set(&mut self, id: &str) -> Result<StorySet>;
+    async fn rename_story_set(&mut self, id: &str, name: &str) -> Result<()>;
+    async fn delete_story_set(&mut self, id: &str) -> Result<()>;
+
+    // Codebook and tags.
+    async fn create_theme(&mut self, theme: &Theme) -> Result<()>;
+    async fn update_theme(&mut self, theme: &Theme) -> Result<()>;
+    async fn theme(&mut self, id: &str) -> Result<Theme>;
+    async fn themes(&mut self, campaign_id: Option<&str>) -> Result<Vec<Theme>>;
+    async fn merge_themes(&mut self, from: &str, into: &str, by_user: Option<&str>) -> Result<u64>;
+    async fn tags_for_story(&mut self, story_id: &str) -> Result<Vec<Tag>>;
+    async fn tags_for_stories(&mut self, story_ids: &[String]) -> Result<Vec<Tag>>;
+    async fn set_tags(&mut self, tags: &[Tag]) -> Result<()>;
+    async fn remove_tag(
+        &mut self,
+        story_id: &str,
+        theme_id: &str,
+        source: TagSource,
+        by_user: Option<&str>,
+    ) -> Result<()>;
+    async fn replace_rule_tags(&mut self, theme_id: &str, story_ids: &[String]) -> Result<(u64, u64)>;
+    async fn replace_suggestions(&mut self, theme_ids: &[String], suggestions: &[Tag]) -> Result<u64>;
+
+    // Coding samples.
+    async fn create_sample(&mut self, sample: &CodingSample) -> Result<()>;
+    async fn sample(&mut self, id: &str) -> Result<CodingSample>;
+    async fn record_codings(&mut self, sample_id: &str, codings: &[SampleCoding]) -> Result<()>;
+
+    // Jobs.
+    async fn create_job(&mut self, job: &Job) -> Result<()>;
+    async fn job(&mut self, id: &str) -> Result<Job>;
+    async fn update_job(&mut self, id: &str, status: JobStatus, progress: f64, message: &str) -> Result<()>;
+    async fn finish_job(
+        &mut self,
+        id: &str,
+        status: JobStatus,
+        message: &str,
+        result: Option<&serde_json::Value>,
+    ) -> Result<()>;
+    async fn save_job_result(
+        &mut self,
+        id: &str,
+        expected: &serde_json::Value,
+        result: &serde_json::Value,
+    ) -> Result<bool>;
+}
