@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod auth;
 pub mod bench;
+pub mod charts;
 pub mod clock;
 pub mod collect;
 pub mod config;

@@ -186,9 +186,9 @@ pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Opti
     loop {
         let hidden = mask(&marks);
         let b = bounds(table, &hidden);
-        let exposed = (0..r)
-            .flat_map(|i| (0..c).map(move |j| (i, j)))
-            .find(|&(i, j)| marks[i][j] == Some(Hidden::Small) && b[i][j].is_some_and(|(lo, hi)| hi - lo < k));
+        let exposed = (0..r).flat_map(|i| (0..c).map(move |j| (i, j))).find(|&(i, j)| {
+            marks[i][j] == Some(Hidden::Small) && b[i][j].is_some_and(|(lo, hi)| hi - lo < k)
+        });
         let Some((i, j)) = exposed else { return marks };
         // (safe, width, −new cells, −new total): the best rectangle is the largest.
         let mut best: Option<((bool, u64, i64, i64), Vec<(usize, usize)>)> = None;
@@ -230,6 +230,27 @@ pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Opti
     }
 }
 
+/// [`protect`] on the columns of the groups that are shown; the columns of hidden groups
+/// (`hidden_cols`) are hidden whole. Those groups are left out of every published total too
+/// (see [`disclose`]), so their cells are not part of any margin a reader could use.
+pub fn protect_shown(table: &[Vec<u64>], k: u64, hidden_cols: &[bool]) -> Vec<Vec<Option<Hidden>>> {
+    let keep: Vec<usize> = (0..hidden_cols.len()).filter(|&j| !hidden_cols[j]).collect();
+    let reduced: Vec<Vec<u64>> = table.iter().map(|row| keep.iter().map(|&j| row[j]).collect()).collect();
+    let marks = protect(&reduced, k, &[]);
+    table
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            (0..row.len())
+                .map(|j| match keep.iter().position(|&x| x == j) {
+                    Some(col) => marks[i][col],
+                    None => Some(Hidden::Small),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// How a hidden count is shown.
 pub fn shown(hidden: Hidden, k: u64) -> String {
     match hidden {
@@ -265,16 +286,11 @@ impl Tally {
 
 /// The answers table (answered, not applicable, no answer × group), protected; hides the
 /// counts in `answers` and returns which groups' answers are hidden.
-fn protect_answers(
-    answers: &mut [&mut Answers],
-    forced_groups: &[bool],
-    tally: &mut Tally,
-) -> Vec<bool> {
+fn protect_answers(answers: &mut [&mut Answers], forced_groups: &[bool], tally: &mut Tally) -> Vec<bool> {
     let g = answers.len();
     let get = |a: &Answers, r: usize| [a.answered, a.not_applicable, a.no_answer][r].unwrap_or(0);
     let table: Vec<Vec<u64>> = (0..3).map(|r| answers.iter().map(|a| get(a, r)).collect()).collect();
-    let forced: Vec<Vec<bool>> = (0..3).map(|_| forced_groups.to_vec()).collect();
-    let marks = protect(&table, tally.k, &forced);
+    let marks = protect_shown(&table, tally.k, forced_groups);
     tally.count(&marks);
     for (j, a) in answers.iter_mut().enumerate() {
         if marks[1][j].is_some() {
@@ -315,17 +331,25 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
     if small(out.without_group) {
         out.without_group = None;
     }
+    // Totals leave hidden groups out: "all stories minus the groups shown" would give them back.
+    let shown_total = |counts: &mut dyn Iterator<Item = Option<u64>>| -> u64 {
+        counts.zip(&hidden_group).filter(|(_, h)| !**h).map(|(c, _)| c.unwrap_or(0)).sum()
+    };
+    out.stories = Some(shown_total(&mut map.groups.iter().map(|g| g.count)));
     let keys: Vec<String> = out.groups.iter().map(|g| g.key.clone()).collect();
-    let touches = |test: &Test, hidden: &[bool]| test.groups.iter().any(|k| keys.iter().position(|x| x == k).is_some_and(|j| hidden[j]));
+    let touches = |test: &Test, hidden: &[bool]| {
+        test.groups.iter().any(|k| keys.iter().position(|x| x == k).is_some_and(|j| hidden[j]))
+    };
     let counts: Vec<u64> = map.groups.iter().map(|g| g.count.unwrap_or(0)).collect();
 
     for row in &mut out.themes {
         let present: Vec<u64> = row.cells.iter().map(|c| c.count.unwrap_or(0)).collect();
         let table = vec![present.clone(), counts.iter().zip(&present).map(|(n, p)| n - p).collect()];
-        let forced = vec![hidden_group.clone(), hidden_group.clone()];
-        let marks = protect(&table, k, &forced);
+        let marks = protect_shown(&table, k, &hidden_group);
         tally.count(&marks);
-        let hidden_col: Vec<bool> = (0..keys.len()).map(|j| marks[0][j].is_some() || marks[1][j].is_some()).collect();
+        row.total = Some(shown_total(&mut present.iter().map(|&p| Some(p))));
+        let hidden_col: Vec<bool> =
+            (0..keys.len()).map(|j| marks[0][j].is_some() || marks[1][j].is_some()).collect();
         for (j, cell) in row.cells.iter_mut().enumerate() {
             // A hidden "without the theme" cell hides the share too (it is 1 − that share).
             if let Some(h) = marks[0][j].or(marks[1][j]) {
@@ -378,10 +402,10 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                 let mut answers: Vec<&mut Answers> = d.groups.iter_mut().map(|g| &mut g.answers).collect();
                 let mut hidden = protect_answers(&mut answers, &hidden_group, &mut tally);
                 let bins = d.edges.len().saturating_sub(1);
-                let table: Vec<Vec<u64>> =
-                    (0..bins).map(|b| d.groups.iter().map(|g| g.histogram[b].unwrap_or(0)).collect()).collect();
-                let forced: Vec<Vec<bool>> = (0..bins).map(|_| hidden.clone()).collect();
-                let marks = protect(&table, k, &forced);
+                let table: Vec<Vec<u64>> = (0..bins)
+                    .map(|b| d.groups.iter().map(|g| g.histogram[b].unwrap_or(0)).collect())
+                    .collect();
+                let marks = protect_shown(&table, k, &hidden);
                 tally.count(&marks);
                 for (j, g) in d.groups.iter_mut().enumerate() {
                     let any = (0..bins).any(|b| marks[b][j].is_some());
@@ -410,28 +434,30 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                 }
             }
             Detail::Choice(c) => {
+                let answered: Vec<u64> = c.groups.iter().map(|g| g.answers.answered.unwrap_or(0)).collect();
                 let mut answers: Vec<&mut Answers> = c.groups.iter_mut().map(|g| &mut g.answers).collect();
                 let mut hidden = protect_answers(&mut answers, &hidden_group, &mut tally);
                 let options = c.groups.first().map_or(0, |g| g.options.len());
-                let answered: Vec<u64> = c.groups.iter().map(|g| g.answers.answered.unwrap_or(0)).collect();
                 let multiple = c.tests.iter().any(|t| t.option.is_some());
                 // Single choice: one option × group table; multiple: chosen/not chosen per option.
                 let tables: Vec<(Vec<usize>, Vec<Vec<u64>>)> = if multiple {
                     (0..options)
                         .map(|o| {
-                            let chosen: Vec<u64> = c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect();
+                            let chosen: Vec<u64> =
+                                c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect();
                             let rest = answered.iter().zip(&chosen).map(|(a, x)| a - x).collect();
                             (vec![o], vec![chosen, rest])
                         })
                         .collect()
                 } else {
-                    let t = (0..options).map(|o| c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect()).collect();
+                    let t = (0..options)
+                        .map(|o| c.groups.iter().map(|g| g.options[o].count.unwrap_or(0)).collect())
+                        .collect();
                     vec![((0..options).collect(), t)]
                 };
                 let mut option_hidden = vec![vec![false; c.groups.len()]; options];
                 for (opts, table) in tables {
-                    let forced: Vec<Vec<bool>> = (0..table.len()).map(|_| hidden.clone()).collect();
-                    let marks = protect(&table, k, &forced);
+                    let marks = protect_shown(&table, k, &hidden);
                     tally.count(&marks);
                     for (j, g) in c.groups.iter_mut().enumerate() {
                         for (r, &o) in opts.iter().enumerate() {
@@ -473,8 +499,12 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
             }
         }
     }
-    out.disclosure =
-        Some(Disclosure { k, small: tally.small, secondary: tally.secondary, withheld_tests: tally.withheld });
+    out.disclosure = Some(Disclosure {
+        k,
+        small: tally.small,
+        secondary: tally.secondary,
+        withheld_tests: tally.withheld,
+    });
     out
 }
 
@@ -486,8 +516,10 @@ mod tests {
     /// force, for checking [`bounds`] on small tables.
     fn brute_bounds(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> Vec<Vec<Option<(u64, u64)>>> {
         let c = table[0].len();
-        let cells: Vec<(usize, usize)> =
-            (0..table.len()).flat_map(|i| (0..c).map(move |j| (i, j))).filter(|&(i, j)| hidden[i][j]).collect();
+        let cells: Vec<(usize, usize)> = (0..table.len())
+            .flat_map(|i| (0..c).map(move |j| (i, j)))
+            .filter(|&(i, j)| hidden[i][j])
+            .collect();
         let rows: Vec<u64> = table.iter().map(|r| r.iter().sum()).collect();
         let cols: Vec<u64> = (0..c).map(|j| table.iter().map(|r| r[j]).sum()).collect();
         let cap = rows.iter().sum::<u64>();

@@ -92,10 +92,18 @@ pub struct ThemeInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SignifierKind {
-    Triad { corners: [String; 3] },
+    Triad {
+        corners: [String; 3],
+    },
     /// A slider from `left` (0) to `right` (1).
-    Dyad { left: String, right: String },
-    Choice { options: Vec<String>, multiple: bool },
+    Dyad {
+        left: String,
+        right: String,
+    },
+    Choice {
+        options: Vec<String>,
+        multiple: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

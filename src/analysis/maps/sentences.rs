@@ -106,8 +106,10 @@ pub(crate) fn theme(row: &ThemeRow, groups: &[GroupSummary], lang: Language) -> 
             percent(lo.1)
         ),
     };
-    let mut numbers =
-        vec![Number { name: format!("share {}", hi.0), value: hi.1 }, Number { name: format!("share {}", lo.0), value: lo.1 }];
+    let mut numbers = vec![
+        Number { name: format!("share {}", hi.0), value: hi.1 },
+        Number { name: format!("share {}", lo.0), value: lo.1 },
+    ];
     numbers.extend(test_numbers(test));
     Some(Sentence { text, numbers })
 }
@@ -295,7 +297,9 @@ pub(crate) fn notes(tests: usize, settings: &Settings) -> Vec<String> {
 /// The caveat of a chi-square test on a table larger than 2 × k with small expected counts.
 pub(crate) fn small_expected_note(lang: Language) -> String {
     match lang {
-        Language::Nl => "chi-kwadraattoets; sommige verwachte aantallen zijn klein, dus p is bij benadering".into(),
+        Language::Nl => {
+            "chi-kwadraattoets; sommige verwachte aantallen zijn klein, dus p is bij benadering".into()
+        }
         Language::En => "chi-square test; some expected counts are small, so p is approximate".into(),
     }
 }

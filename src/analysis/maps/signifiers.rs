@@ -10,7 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::{
-    Answer, Effect, EffectMeasure, Hidden, MapInput, Method, NotTested, Sentence, Settings, SignifierKind, Test,
+    Answer, Effect, EffectMeasure, Hidden, MapInput, Method, NotTested, Sentence, Settings, SignifierKind,
+    Test,
 };
 use crate::analysis::stats::{composition, hotelling, interval::wilson95, permanova, ranks};
 
@@ -228,13 +229,17 @@ fn triad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)], se
             dots[gr].push([w[0] / sum, w[1] / sum, w[2] / sum]);
         }
     }
-    let testable: Vec<usize> = (0..g).filter(|&i| dots[i].len() as u64 >= settings.min_group.max(1)).collect();
-    let coords_at = |gr: usize, delta: f64| -> Vec<[f64; 2]> { dots[gr].iter().map(|d| ilr_at(d, delta)).collect() };
+    let testable: Vec<usize> =
+        (0..g).filter(|&i| dots[i].len() as u64 >= settings.min_group.max(1)).collect();
+    let coords_at =
+        |gr: usize, delta: f64| -> Vec<[f64; 2]> { dots[gr].iter().map(|d| ilr_at(d, delta)).collect() };
     let groups: Vec<TriadGroup> = (0..g)
         .map(|gr| {
             let replaced: Vec<Vec<f64>> = dots[gr]
                 .iter()
-                .map(|d| composition::multiplicative_replacement(d, Some(DELTA)).expect("validated triad weights"))
+                .map(|d| {
+                    composition::multiplicative_replacement(d, Some(DELTA)).expect("validated triad weights")
+                })
                 .collect();
             let centre = composition::centre(&replaced).ok().map(|c| [c[0], c[1], c[2]]);
             let region = hotelling::triad_mean_region(&replaced, 0.95, 48)
@@ -267,7 +272,8 @@ fn triad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)], se
         summary.not_tested = Some(NotTested::TooFewStories);
         return summary;
     }
-    let labels: Vec<usize> = testable.iter().flat_map(|&gr| std::iter::repeat_n(gr, dots[gr].len())).collect();
+    let labels: Vec<usize> =
+        testable.iter().flat_map(|&gr| std::iter::repeat_n(gr, dots[gr].len())).collect();
     let n = labels.len();
     // The permutations run on a seeded subsample when the set is large: their cost is
     // permutations × points, and with thousands of points p is at its floor anyway.
@@ -358,7 +364,8 @@ fn dyad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)]) -> 
     }
     let bins = settings.bins.max(1);
     let edges = ranks::histogram(&[], bins).expect("bins ≥ 1").edges;
-    let testable: Vec<usize> = (0..g).filter(|&i| values[i].len() as u64 >= settings.min_group.max(1)).collect();
+    let testable: Vec<usize> =
+        (0..g).filter(|&i| values[i].len() as u64 >= settings.min_group.max(1)).collect();
     let groups = (0..g)
         .map(|gr| {
             let h = ranks::histogram(&values[gr], bins).expect("validated dyad values");

@@ -38,7 +38,9 @@ pub fn story_set(stories: usize, themes: usize, groups: usize, seed: u64) -> Map
         for i in 0..WORDS_PER_STORY {
             let w = match story_themes.get(i % 8) {
                 // Theme words, and for even themes a group-specific one among them.
-                Some(&t) if i < 8 => t * THEME_WORDS + if t % 2 == 0 { group % THEME_WORDS } else { i % THEME_WORDS },
+                Some(&t) if i < 8 => {
+                    t * THEME_WORDS + if t % 2 == 0 { group % THEME_WORDS } else { i % THEME_WORDS }
+                }
                 _ => {
                     // Roughly Zipfian background words.
                     let u: f64 = rng.random();
@@ -60,8 +62,13 @@ pub fn story_set(stories: usize, themes: usize, groups: usize, seed: u64) -> Map
             0 => Answer::NoAnswer,
             _ => Answer::Dyad((rng.random::<f64>() * 0.8 + 0.2 * lift).min(1.0)),
         };
-        let single = Answer::Choice(vec![if rng.random::<f64>() < 0.3 + 0.3 * lift { 0 } else { rng.random_range(1..3) }]);
-        let multiple = Answer::Choice((0..3).filter(|&o| rng.random::<f64>() < 0.2 + 0.1 * o as f64).collect());
+        let single = Answer::Choice(vec![if rng.random::<f64>() < 0.3 + 0.3 * lift {
+            0
+        } else {
+            rng.random_range(1..3)
+        }]);
+        let multiple =
+            Answer::Choice((0..3).filter(|&o| rng.random::<f64>() < 0.2 + 0.1 * o as f64).collect());
         out.push(StoryInput {
             id: format!("s{s}"),
             group: Some(group),
@@ -74,8 +81,12 @@ pub fn story_set(stories: usize, themes: usize, groups: usize, seed: u64) -> Map
     }
     MapInput {
         axis: "perspective".into(),
-        groups: (0..groups).map(|g| GroupInput { key: format!("g{g}"), label: format!("Groep {g}") }).collect(),
-        themes: (0..themes).map(|t| ThemeInput { id: format!("t{t}"), label: format!("Thema {t}") }).collect(),
+        groups: (0..groups)
+            .map(|g| GroupInput { key: format!("g{g}"), label: format!("Groep {g}") })
+            .collect(),
+        themes: (0..themes)
+            .map(|t| ThemeInput { id: format!("t{t}"), label: format!("Thema {t}") })
+            .collect(),
         signifiers: vec![
             SignifierInput {
                 id: "triad".into(),

@@ -3,7 +3,14 @@
 use super::signifiers::Detail;
 use super::*;
 
-fn story(id: usize, group: usize, themes: Vec<usize>, answers: Vec<Answer>, text: &str, lex: &mut Lexicon) -> StoryInput {
+fn story(
+    id: usize,
+    group: usize,
+    themes: Vec<usize>,
+    answers: Vec<Answer>,
+    text: &str,
+    lex: &mut Lexicon,
+) -> StoryInput {
     StoryInput {
         id: format!("s{id}"),
         group: Some(group),
@@ -32,7 +39,11 @@ fn hand_made() -> MapInput {
             let triad = match i % 10 {
                 0 => Answer::NotApplicable,
                 1 => Answer::Triad([1.0, 0.0, 0.0]),
-                _ => Answer::Triad([1.0 + group as f64 + (i % 3) as f64, 2.0 + (i % 4) as f64, 1.0 + (i % 5) as f64]),
+                _ => Answer::Triad([
+                    1.0 + group as f64 + (i % 3) as f64,
+                    2.0 + (i % 4) as f64,
+                    1.0 + (i % 5) as f64,
+                ]),
             };
             stories.push(story(id, group, if has { vec![0] } else { vec![] }, vec![triad], text, lex));
             id += 1;
@@ -66,7 +77,10 @@ fn hand_made() -> MapInput {
 fn the_header_counts_stories_per_group_and_those_without_theme_or_group() {
     let map = compute(&hand_made(), &Settings::default()).unwrap();
     let counts: Vec<_> = map.groups.iter().map(|g| (g.count, g.without_theme, g.testable)).collect();
-    assert_eq!(counts, vec![(Some(30), Some(15), true), (Some(25), Some(22), true), (Some(4), Some(2), false)]);
+    assert_eq!(
+        counts,
+        vec![(Some(30), Some(15), true), (Some(25), Some(22), true), (Some(4), Some(2), false)]
+    );
     assert_eq!(map.stories, Some(59));
     assert_eq!(map.without_group, Some(1));
 }

@@ -41,7 +41,12 @@ pub struct ThemeRow {
     pub sentence: Option<Sentence>,
 }
 
-pub(crate) fn theme_rows(input: &MapInput, settings: &Settings, counts: &[u64], corpus: &Corpus) -> Vec<ThemeRow> {
+pub(crate) fn theme_rows(
+    input: &MapInput,
+    settings: &Settings,
+    counts: &[u64],
+    corpus: &Corpus,
+) -> Vec<ThemeRow> {
     let (t, g) = (input.themes.len(), input.groups.len());
     // Stories per theme × group cell.
     let mut members: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new(); g]; t];

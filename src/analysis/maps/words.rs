@@ -170,8 +170,11 @@ pub(crate) fn representatives(
     centroid: &mut [f64],
 ) -> (Vec<(usize, f64)>, Vec<usize>) {
     let vector = |s: usize| -> (Vec<(usize, f64)>, f64) {
-        let v: Vec<(usize, f64)> =
-            input.stories[s].words.iter().map(|&(w, c)| (w as usize, f64::from(c) * corpus.idf[w as usize])).collect();
+        let v: Vec<(usize, f64)> = input.stories[s]
+            .words
+            .iter()
+            .map(|&(w, c)| (w as usize, f64::from(c) * corpus.idf[w as usize]))
+            .collect();
         let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
         (v, norm)
     };
