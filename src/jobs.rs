@@ -1,10 +1,10 @@
 //! Background jobs: discovery, retraining suggestions, re-tagging with rules. One at a time per
-//! campaign, progress written to the database so any page (and any instance) can show it,
+//! campaign (the database refuses a second queued or running job, across instances), progress written to the database so any page (and any instance) can show it,
 //! cancellable, and marked failed — not lost — if the service stops while one runs.
 
 use crate::domain::job::{Job, JobStatus};
 use crate::store::DynStore;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,7 +14,6 @@ use time::OffsetDateTime;
 pub struct Jobs {
     store: DynStore,
     cancel_flags: Mutex<HashMap<String, Arc<AtomicBool>>>,
-    busy_campaigns: Mutex<HashSet<String>>,
 }
 
 pub type JobHandle = Arc<Jobs>;
@@ -84,7 +83,7 @@ pub struct Cancelled;
 
 impl Jobs {
     pub fn new(store: DynStore) -> JobHandle {
-        Arc::new(Jobs { store, cancel_flags: Mutex::default(), busy_campaigns: Mutex::default() })
+        Arc::new(Jobs { store, cancel_flags: Mutex::default() })
     }
 
     /// Marks jobs interrupted by a stop as failed (called once on start). With SQLite this
@@ -133,20 +132,6 @@ impl Jobs {
         F: FnOnce(Progress) -> Fut + Send + 'static,
         Fut: Future<Output = anyhow::Result<serde_json::Value>> + Send + 'static,
     {
-        {
-            let mut busy = self.busy_campaigns.lock().unwrap_or_else(|e| e.into_inner());
-            if !busy.insert(campaign_id.to_string()) {
-                return Err(JobError::Busy);
-            }
-        }
-        let active = self.store.jobs(campaign_id, 5).await.map(|js| js.iter().any(|j| j.status.is_active()));
-        if matches!(active, Ok(true)) || active.is_err() {
-            self.release(campaign_id);
-            return match active {
-                Err(e) => Err(e.into()),
-                _ => Err(JobError::Busy),
-            };
-        }
         let now = OffsetDateTime::now_utc();
         let job = Job {
             id: uuid::Uuid::new_v4().to_string(),
@@ -162,16 +147,19 @@ impl Jobs {
             started_at: Some(now),
             finished_at: None,
         };
-        if let Err(e) = self.store.create_job(&job).await {
-            self.release(campaign_id);
-            return Err(e.into());
+        match self.store.create_job(&job).await {
+            Ok(()) => {}
+            Err(crate::store::StoreError::Conflict(what)) if what == "running_job" => {
+                return Err(JobError::Busy);
+            }
+            Err(e) => return Err(e.into()),
         }
         let cancel = Arc::new(AtomicBool::new(false));
         self.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), cancel.clone());
         let progress =
             Progress { cancel, state: Arc::new(Mutex::new((0.0, "begonnen".into()))), watch: None };
         let me = self.clone();
-        let (id, campaign) = (job.id.clone(), campaign_id.to_string());
+        let id = job.id.clone();
         tokio::spawn(async move {
             let reporter = {
                 let (store, id, state, p) =
@@ -210,13 +198,8 @@ impl Jobs {
                 tracing::error!(job = %id, error = %e, "could not record the end of a job");
             }
             me.cancel_flags.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-            me.release(&campaign);
         });
         Ok(job)
-    }
-
-    fn release(&self, campaign_id: &str) {
-        self.busy_campaigns.lock().unwrap_or_else(|e| e.into_inner()).remove(campaign_id);
     }
 
     /// Asks a running job to stop; true if it was running here.
@@ -245,5 +228,61 @@ impl Jobs {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+/// How long a lease lasts without renewal: after a holder is killed, another instance takes
+/// over within this time.
+const LEASE_FOR: Duration = Duration::from_secs(20);
+
+/// A deployment-wide lease on a background task, so that with several instances on one
+/// database one of them does it (the rule follower, the retrain scheduler) and the others stand
+/// by. Renewed while in use; another instance takes over when the holder stops renewing.
+pub struct Lease {
+    store: DynStore,
+    name: &'static str,
+    holder: String,
+    /// Until when this instance counts the lease as its own without asking the database again
+    /// (a third of its term), or when it may next try to take it.
+    next_check: Instant,
+    held: bool,
+}
+
+impl Lease {
+    pub fn new(store: DynStore, name: &'static str) -> Lease {
+        Lease {
+            store,
+            name,
+            holder: uuid::Uuid::new_v4().to_string(),
+            next_check: Instant::now(),
+            held: false,
+        }
+    }
+
+    /// Whether this instance holds the lease now; takes or renews it when due. A SQLite file
+    /// belongs to one process, which therefore always holds it (a killed predecessor's lease
+    /// must not hold up the restarted service).
+    pub async fn held(&mut self) -> bool {
+        if self.store.backend() == "sqlite" {
+            return true;
+        }
+        if Instant::now() < self.next_check {
+            return self.held;
+        }
+        let until = OffsetDateTime::now_utc() + LEASE_FOR;
+        let held = match self.store.acquire_lease(self.name, &self.holder, until).await {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(lease = self.name, error = %e, "could not renew a lease");
+                false
+            }
+        };
+        if held && !self.held {
+            tracing::info!(lease = self.name, "this instance now runs this background task");
+        }
+        self.held = held;
+        // Renew well before expiry; when another instance holds it, look again a little later.
+        self.next_check = Instant::now() + if held { LEASE_FOR / 3 } else { LEASE_FOR / 6 };
+        held
     }
 }

@@ -376,6 +376,8 @@ pub trait Store: Send + Sync + 'static {
     }
     async fn sample_codings(&self, sample_id: &str) -> Result<Vec<SampleCoding>>;
 
+    /// `Conflict("running_job")` when the job is queued or running and its campaign already has
+    /// such a job (a unique partial index: one running job per campaign across instances).
     async fn create_job(&self, job: &Job) -> Result<()> {
         let mut tx = self.begin().await?;
         let out = tx.create_job(job).await?;
@@ -420,6 +422,17 @@ pub trait Store: Send + Sync + 'static {
     /// Queued or running jobs whose heartbeat (or start) is older than `silent_since` were
     /// interrupted: they become failed; returns how many.
     async fn fail_interrupted_jobs(&self, silent_since: time::OffsetDateTime) -> Result<u64>;
+
+    /// How far the follower `name` has processed the story event log; `None` before its first run.
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>>;
+    /// Moves the follower's position forward to `seq` (never back).
+    async fn set_follower_position(&self, name: &str, seq: i64) -> Result<()>;
+    /// Takes or renews the lease `name` for `holder` until `until`, if it is free, expired or
+    /// already this holder's; false while another holder has it. With several instances on one
+    /// database, the holder is the one instance that does the task.
+    async fn acquire_lease(&self, name: &str, holder: &str, until: OffsetDateTime) -> Result<bool>;
+    /// Gives the lease up (on a clean stop) so that another instance takes over at once.
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
 
     /// The stories with these ids that still exist (for the indexer), in no particular order.
     async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>>;

@@ -454,6 +454,9 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
                 "receipt_hash"
             } else if name.contains("slug") {
                 "slug"
+            } else if name.contains("jobs_one_running") || name.contains("jobs.campaign_id") {
+                // SQLite names the column, PostgreSQL the partial index.
+                "running_job"
             } else {
                 return StoreError::Conflict(name);
             };

@@ -248,3 +248,15 @@ pub const FLAGGED_STORIES: &str = concat!(
     " FROM stories WHERE campaign_id = $1 AND safeguarding IS NOT NULL AND ($2 OR NOT EXISTS \
      (SELECT 1 FROM safeguarding_followups f WHERE f.story_id = stories.id)) ORDER BY created_at, id"
 );
+
+pub const FOLLOWER_POSITION: &str = "SELECT seq FROM follower_positions WHERE name = $1";
+/// Only forwards: a slow instance that lost its lease cannot move a follower back.
+pub const SET_FOLLOWER_POSITION: &str = "INSERT INTO follower_positions (name, seq, updated_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at \
+     WHERE follower_positions.seq < excluded.seq";
+/// Takes a free or expired lease, or renews one this holder has; 0 rows when another holds it.
+pub const ACQUIRE_LEASE: &str = "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+     WHERE leases.holder = excluded.holder OR leases.expires_at < $4";
+pub const RELEASE_LEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2";
+pub const PING: &str = "SELECT 1";

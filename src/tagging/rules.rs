@@ -127,26 +127,40 @@ pub async fn start_apply_all(
     .await
 }
 
+/// Name of the rule follower's persisted position and of its lease.
+const FOLLOWER: &str = "rule-tags";
+
 /// Rule-tags stories once the index has them: follows the event log behind this instance's
 /// indexer and evaluates the campaign's rules on the stories that changed. Writes only when a
 /// story's rule tags actually change, so its own tag events settle after one round.
+///
+/// The position is stored in the database, so stories that arrived while the service was down
+/// (`luister import` into a stopped instance) are tagged when it starts; the first run ever
+/// reads the whole log. With several instances only the lease holder follows.
 pub async fn follow(store: DynStore, search: SearchHandle) {
-    let mut seen = match store.last_event_seq().await {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::error!(error = %e, "rule tagging cannot start");
-            return;
-        }
-    };
+    let mut lease = crate::jobs::Lease::new(store.clone(), FOLLOWER);
     loop {
         tokio::time::sleep(Duration::from_millis(300)).await;
+        if !lease.held().await {
+            continue;
+        }
         let ready = search.applied_seq();
+        let seen = match store.follower_position(FOLLOWER).await {
+            Ok(seen) => seen.unwrap_or(0),
+            Err(e) => {
+                tracing::warn!(error = %e, "rule tagging cannot read its position; retrying");
+                continue;
+            }
+        };
         if ready <= seen {
             continue;
         }
-        match follow_once(&store, &search, seen, ready).await {
-            Ok(()) => seen = ready,
-            Err(e) => tracing::warn!(error = %e, "rule tagging of new stories failed; retrying"),
+        let done = match follow_once(&store, &search, seen, ready).await {
+            Ok(()) => store.set_follower_position(FOLLOWER, ready).await.map_err(anyhow::Error::from),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "rule tagging of new stories failed; retrying");
         }
     }
 }

@@ -182,11 +182,16 @@ pub async fn start_evaluate(
 }
 
 /// Retrains a campaign's suggestions in the background a little while after people coded
-/// (`quiet` without new coding), at most one job at a time per campaign.
+/// (`quiet` without new coding), at most one job at a time per campaign. With several
+/// instances only the holder of the scheduler's lease schedules.
 pub async fn schedule(store: DynStore, jobs: JobHandle, quiet: Duration) {
     let mut trained_at: HashMap<String, OffsetDateTime> = HashMap::new();
+    let mut lease = crate::jobs::Lease::new(store.clone(), "retrain-scheduler");
     loop {
         tokio::time::sleep(Duration::from_secs(10)).await;
+        if !lease.held().await {
+            continue;
+        }
         let Ok(campaigns) = store.campaigns().await else { continue };
         for c in campaigns {
             let Ok(Some(last)) = store.last_manual_coding(&c.id).await else { continue };

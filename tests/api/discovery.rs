@@ -229,6 +229,8 @@ async fn job_running_when_the_service_stops_is_marked_failed_on_restart(backend:
     // database; with SQLite only one process uses it, so that job too was interrupted).
     let live = Job {
         id: uuid::Uuid::new_v4().to_string(),
+        // Not this campaign's: the database allows one running job per campaign.
+        campaign_id: None,
         started_at: Some(time::OffsetDateTime::now_utc()),
         ..job.clone()
     };

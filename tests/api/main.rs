@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod discovery;
 mod durability;
+mod followers;
 mod form;
 mod hardening;
 mod manage_campaigns;

@@ -131,21 +131,45 @@ async fn concurrent_writers_get_event_seqs_in_commit_order(backend: Backend) {
     let Some((store, _dir, _pg)) = fresh_store(backend).await else { return };
     let def = CampaignDef::from_toml(DEMO_TOML).unwrap();
     let (c, _) = store.save_campaign(&def, &crate::helpers::system_audit()).await.unwrap();
+    // Writers whose transactions overlap and commit in another order than they started: each
+    // appends its event, then holds the transaction open for a while before committing.
+    let writers = 30;
     let mut tasks = Vec::new();
-    for n in 0..40 {
+    for n in 0..writers {
         let store = store.clone();
         let s = story(&c.id, n, None);
-        tasks.push(tokio::spawn(async move { store.insert_story(&s).await }));
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(n as u64 * 7)).await;
+            let mut tx = store.begin().await?;
+            tx.insert_story(&s).await?;
+            tokio::time::sleep(std::time::Duration::from_millis((n as u64 * 37) % 90)).await;
+            tx.commit().await
+        }));
     }
+    // A follower like the indexer's: reads "seq > the last one it saw", again and again.
+    let follower = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let (mut seen, mut last) = (Vec::new(), 0);
+            while seen.len() < writers as usize {
+                for e in store.events_after(last, 1000).await.unwrap() {
+                    seen.push(e.seq);
+                    last = e.seq;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            seen
+        })
+    };
     for t in tasks {
         t.await.unwrap().unwrap();
     }
-    let events = store.events_after(0, 1000).await.unwrap();
-    assert_eq!(events.len(), 40);
-    // A follower that reads "seq > last" must never have skipped one: seqs are dense here
-    // because every transaction committed.
-    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
-    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(5), follower).await;
+    let all: Vec<i64> = store.events_after(0, 1000).await.unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(all.len(), writers as usize);
+    // A seq that committed after a higher one was visible would be skipped by every follower.
+    let seen = seen.unwrap_or_else(|_| panic!("the follower skipped events; all seqs: {all:?}")).unwrap();
+    assert_eq!(seen, all, "the follower saw every event, in seq order");
 }
 on_both_backends!(concurrent_writers_get_event_seqs_in_commit_order);
 
@@ -587,3 +611,70 @@ async fn a_campaign_save_on_a_stale_form_version_is_a_conflict(backend: Backend)
     assert!(!now.def.signifier("hoe_vaak").unwrap().retired);
 }
 on_both_backends!(a_campaign_save_on_a_stale_form_version_is_a_conflict);
+
+fn running_job(campaign_id: &str) -> luister::domain::job::Job {
+    let now = OffsetDateTime::now_utc();
+    luister::domain::job::Job {
+        id: uuid::Uuid::new_v4().to_string(),
+        campaign_id: Some(campaign_id.to_string()),
+        kind: "discover".into(),
+        status: luister::domain::job::JobStatus::Running,
+        progress: 0.0,
+        message: "begonnen".into(),
+        params: serde_json::json!({}),
+        result: None,
+        created_by: None,
+        created_at: now,
+        started_at: Some(now),
+        finished_at: None,
+    }
+}
+
+async fn the_database_refuses_a_second_running_job_for_a_campaign(backend: Backend) {
+    use luister::domain::job::JobStatus;
+    let Some((store, _dir, _pg)) = fresh_store(backend).await else { return };
+    let audit = AuditEntry::new(Actor::system(), AuditAction::CampaignChanged);
+    let (c, _) = store.save_campaign(&CampaignDef::from_toml(DEMO_TOML).unwrap(), &audit).await.unwrap();
+    let first = running_job(&c.id);
+    store.create_job(&first).await.unwrap();
+    let second = store.create_job(&running_job(&c.id)).await;
+    assert!(matches!(second, Err(StoreError::Conflict(ref what)) if what == "running_job"), "{second:?}");
+    // Finished jobs do not count; once the first has ended a new one may start.
+    let done = luister::domain::job::Job { status: JobStatus::Done, ..running_job(&c.id) };
+    store.create_job(&done).await.unwrap();
+    store.finish_job(&first.id, JobStatus::Done, "klaar", None).await.unwrap();
+    store.create_job(&running_job(&c.id)).await.unwrap();
+}
+on_both_backends!(the_database_refuses_a_second_running_job_for_a_campaign);
+
+async fn two_job_runners_on_one_database_start_one_job_per_campaign(backend: Backend) {
+    let Some((store, _dir, _pg)) = fresh_store(backend).await else { return };
+    let audit = AuditEntry::new(Actor::system(), AuditAction::CampaignChanged);
+    let (c, _) = store.save_campaign(&CampaignDef::from_toml(DEMO_TOML).unwrap(), &audit).await.unwrap();
+    // Two instances' runners, each asked several times at once.
+    let runners = [luister::jobs::Jobs::new(store.clone()), luister::jobs::Jobs::new(store.clone())];
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let mut starts = Vec::new();
+    for n in 0..8 {
+        let (jobs, campaign, release) = (runners[n % 2].clone(), c.id.clone(), release.clone());
+        starts.push(tokio::spawn(async move {
+            jobs.start(&campaign, "discover", serde_json::json!({}), None, move |_| async move {
+                release.notified().await;
+                Ok(serde_json::json!({}))
+            })
+            .await
+        }));
+    }
+    let mut started = Vec::new();
+    for s in starts {
+        match s.await.unwrap() {
+            Ok(job) => started.push(job),
+            Err(luister::jobs::JobError::Busy) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(started.len(), 1, "exactly one start wins");
+    release.notify_one();
+    runners[0].wait(&started[0].id, std::time::Duration::from_secs(10)).await.unwrap();
+}
+on_both_backends!(two_job_runners_on_one_database_start_one_job_per_campaign);

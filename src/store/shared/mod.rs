@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod audit;
 pub mod campaigns;
 pub mod codebook;
+pub mod coordination;
 pub mod jobs;
 pub mod samples;
 pub mod stories;
@@ -225,7 +226,7 @@ impl Store for Backend {
         self.run_migrations().await
     }
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&mut *self.reader().await?).await?;
+        sqlx::query(crate::store::sql::PING).execute(&mut *self.reader().await?).await?;
         Ok(())
     }
     async fn durability_warnings(&self) -> Result<Vec<String>> {
@@ -385,6 +386,26 @@ impl Store for Backend {
     async fn jobs(&self, campaign_id: &str, limit: i64) -> Result<Vec<Job>> {
         jobs::jobs(&mut *self.reader().await?, campaign_id, limit).await
     }
+    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
+        coordination::follower_position(&mut *self.reader().await?, name).await
+    }
+    async fn set_follower_position(&self, name: &str, seq: i64) -> Result<()> {
+        let mut tx = self.begin_sqlx().await?;
+        coordination::set_follower_position(&mut tx, name, seq).await?;
+        Ok(tx.commit().await?)
+    }
+    async fn acquire_lease(&self, name: &str, holder: &str, until: OffsetDateTime) -> Result<bool> {
+        let mut tx = self.begin_sqlx().await?;
+        let held = coordination::acquire_lease(&mut tx, name, holder, until).await?;
+        tx.commit().await?;
+        Ok(held)
+    }
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        let mut tx = self.begin_sqlx().await?;
+        coordination::release_lease(&mut tx, name, holder).await?;
+        Ok(tx.commit().await?)
+    }
+
     async fn fail_interrupted_jobs(&self, silent_since: OffsetDateTime) -> Result<u64> {
         let mut tx = self.begin_sqlx().await?;
         let n = jobs::fail_interrupted_jobs(&mut tx, silent_since).await?;
