@@ -52,6 +52,8 @@ pub struct Config {
     pub retention_interval_minutes: u64,
     /// Aggregates for the steering group hide cells with fewer stories than this.
     pub disclosure_threshold: i64,
+    /// Perspective maps test no group with fewer stories than this ("too few stories to test").
+    pub map_min_group: u64,
     /// Seconds without new coding in a campaign before its suggestions are retrained.
     pub retrain_after_seconds: u64,
     /// Seconds within which a withdrawn or deleted story's text is gone from the data files.
@@ -92,6 +94,7 @@ impl Default for Config {
             admin_password: None,
             retention_interval_minutes: 60,
             disclosure_threshold: 5,
+            map_min_group: 20,
             retrain_after_seconds: 30,
             purge_interval_seconds: 300,
             header_read_timeout_seconds: 10,
@@ -175,6 +178,7 @@ impl fmt::Debug for Config {
             .field("admin_password", &self.admin_password.as_ref().map(|_| "***"))
             .field("retention_interval_minutes", &self.retention_interval_minutes)
             .field("disclosure_threshold", &self.disclosure_threshold)
+            .field("map_min_group", &self.map_min_group)
             .field("retrain_after_seconds", &self.retrain_after_seconds)
             .field("purge_interval_seconds", &self.purge_interval_seconds)
             .field("header_read_timeout_seconds", &self.header_read_timeout_seconds)
@@ -271,6 +275,9 @@ pub struct ServeArgs {
     /// Smallest group the steering group sees counted; smaller cells are hidden [default: 5].
     #[arg(long, env = "LUISTER_DISCLOSURE_THRESHOLD")]
     pub disclosure_threshold: Option<i64>,
+    /// Perspective maps test only groups of at least this many stories [default: 20].
+    #[arg(long, env = "LUISTER_MAP_MIN_GROUP")]
+    pub map_min_group: Option<u64>,
     /// Seconds without new coding before a campaign's suggestions are retrained [default: 30].
     #[arg(long, env = "LUISTER_RETRAIN_AFTER_SECONDS")]
     pub retrain_after_seconds: Option<u64>,
@@ -346,6 +353,9 @@ impl ServeArgs {
         }
         if let Some(v) = self.disclosure_threshold {
             c.disclosure_threshold = v;
+        }
+        if let Some(v) = self.map_min_group {
+            c.map_min_group = v;
         }
         if let Some(v) = self.retrain_after_seconds {
             c.retrain_after_seconds = v;

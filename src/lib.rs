@@ -22,6 +22,7 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod maps;
 pub mod retention;
 pub mod search;
 pub mod store;

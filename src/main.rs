@@ -106,6 +106,23 @@ enum Command {
     /// Codebooks and the quality of suggestions.
     #[command(subcommand)]
     Themes(ThemesCommand),
+    /// A perspective map: how each group experiences each theme and signifier (docs/maps.md).
+    Map {
+        #[arg(long)]
+        campaign: String,
+        /// Only the stories this search finds (the search language).
+        #[arg(long)]
+        query: Option<String>,
+        /// Compare by perspective, age_band, region or a single-choice signifier id.
+        #[arg(long, default_value = "perspective")]
+        by: String,
+        /// Apply the steering group's disclosure control (k = the disclosure threshold).
+        #[arg(long)]
+        disclosure: bool,
+        /// Print the map model as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -423,6 +440,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             discover(&config, &campaign, k, min, max, seed, json).await
         }
         Command::Themes(cmd) => themes(cmd, &config).await,
+        Command::Map { campaign, query, by, disclosure, json } => {
+            map(&config, &campaign, query, by, disclosure, json).await
+        }
         Command::Retention => {
             let store = open(&config).await?;
             let deleted = luister::retention::run_once(&store, time::OffsetDateTime::now_utc()).await?;
@@ -630,6 +650,60 @@ async fn themes(cmd: ThemesCommand, config: &Config) -> anyhow::Result<()> {
             let (created, updated) = codebook::import(&store, id.as_deref(), &entries).await?;
             println!("{created} themes added, {updated} updated");
         }
+    }
+    Ok(())
+}
+
+async fn map(
+    config: &Config,
+    slug: &str,
+    query: Option<String>,
+    by: String,
+    disclosure: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let c = store.campaign_by_slug(slug).await.with_context(|| format!("campaign '{slug}'"))?;
+    // A query needs the search index: open the current one read-only, as the server left it.
+    let live = match &query {
+        Some(q) if !q.trim().is_empty() => {
+            let engine = luister::search::Engine::new(
+                &config.data_dir,
+                store.clone(),
+                std::time::Duration::from_secs(config.purge_interval_seconds.max(1)),
+            );
+            let (live, _) = engine.check().await.map_err(|e| {
+                anyhow::anyhow!("the search index cannot be used ({e:?}); run `luister reindex`")
+            })?;
+            Some(live)
+        }
+        _ => None,
+    };
+    let req = luister::maps::Request {
+        source: query.map_or(luister::maps::Source::Campaign, luister::maps::Source::Query),
+        by,
+        min_group: config.map_min_group,
+        ..Default::default()
+    };
+    let mut built = luister::maps::build(&store, live.as_ref(), &c, &req).await?;
+    if disclosure {
+        built = luister::maps::disclose(&built, config.disclosure_threshold.max(1) as u64);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&built)?);
+        return Ok(());
+    }
+    println!(
+        "{} stories ({} without a group), compared by {}, codebook {}",
+        built.map.stories.map_or("<k".into(), |n| n.to_string()),
+        built.map.without_group.map_or("<k".into(), |n| n.to_string()),
+        built.header.by,
+        built.header.codebook_version
+    );
+    for t in &built.map.themes {
+        let cells: Vec<String> = t.cells.iter().map(|c| format!("{} {}", c.group, c.shown)).collect();
+        let q = t.test.as_ref().and_then(|t| t.q).map_or("-".into(), |q| format!("{q:.3}"));
+        println!("{:<40} q {:>6}  {}", t.label.chars().take(40).collect::<String>(), q, cells.join("  "));
     }
     Ok(())
 }

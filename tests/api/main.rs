@@ -15,6 +15,7 @@ mod form;
 mod hardening;
 mod manage_campaigns;
 mod manage_stories;
+mod maps;
 mod receipt;
 mod retention;
 mod search;

@@ -1,0 +1,411 @@
+//! Perspective maps as facilitators use them: the map input built from the store (stories,
+//! accepted tags, the codebook, the form's signifiers) and, for a search filter, the search
+//! index; the map computed by the pure core in [`crate::analysis::maps`]; disclosure control for
+//! the steering group. The numbers come from the core; this module only gathers and labels.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::analysis::maps::{
+    self as core, Answer as MapAnswer, GroupInput, Language, Lexicon, MapInput, PerspectiveMap, Settings,
+    SignifierInput, SignifierKind as MapKind, StoryInput, ThemeInput,
+};
+use crate::domain::signifier::{Answer, SignifierKind};
+use crate::domain::theme::{Tag, TagState, effective_state};
+use crate::domain::{AgeBand, Campaign, Lang, Perspective, Story};
+use crate::search::engine::Live;
+use crate::search::exec::{self, SearchRequest, Sort};
+use crate::store::DynStore;
+
+/// Errors of the map use cases, in words a facilitator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum MapsError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("de zoekindex wordt opnieuw opgebouwd; probeer het zo weer")]
+    IndexUnavailable,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Which stories a map is of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Source {
+    /// Every story of the campaign.
+    #[default]
+    Campaign,
+    /// A saved story set (its frozen ids, or its search run now).
+    Set(String),
+    /// A search in the search language, within the campaign.
+    Query(String),
+}
+
+/// What to map, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub source: Source,
+    /// The comparison axis: `perspective`, `age_band`, `region` or a single-choice signifier id.
+    pub by: String,
+    pub language: Lang,
+    pub min_group: u64,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request { source: Source::Campaign, by: "perspective".into(), language: Lang::Nl, min_group: 20 }
+    }
+}
+
+/// What the header of a map says besides the numbers: which stories, which codebook.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    pub campaign: String,
+    /// The filter in the search language ("" for the whole campaign), or the story set.
+    pub filter: String,
+    pub by: String,
+    /// A short hash of the campaign's codebook (theme ids, names and last changes).
+    pub codebook_version: String,
+}
+
+/// A map with what it was made of.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Built {
+    pub header: Header,
+    pub map: PerspectiveMap,
+    /// The stories on the map, in id order.
+    #[serde(skip)]
+    pub story_ids: Vec<String>,
+    /// (story, theme) pairs with an accepted tag: the tag states the map used.
+    #[serde(skip)]
+    pub accepted: Vec<(String, String)>,
+}
+
+/// The choice fields a map can compare by: (key, label).
+pub fn axes(campaign: &Campaign, lang: Lang) -> Vec<(String, String)> {
+    let (p, a, r) = match lang {
+        Lang::Nl => ("Perspectief", "Leeftijd", "Regio"),
+        Lang::En => ("Perspective", "Age band", "Region"),
+    };
+    let mut out =
+        vec![("perspective".into(), p.into()), ("age_band".into(), a.into()), ("region".into(), r.into())];
+    for s in &campaign.def.signifiers {
+        if let SignifierKind::Choice { multiple: false, .. } = &s.kind {
+            out.push((s.id.clone(), s.question.get(lang).to_string()));
+        }
+    }
+    out
+}
+
+/// Builds and computes the map of `campaign` (see [`Request`]). `live` is the search index,
+/// needed for a query or a saved search.
+pub async fn build(
+    store: &DynStore,
+    live: Option<&Live>,
+    campaign: &Campaign,
+    req: &Request,
+) -> Result<Built, MapsError> {
+    let stories = stories(store, live, campaign, &req.source).await?;
+    let themes: Vec<_> = store
+        .themes(Some(&campaign.id))
+        .await?
+        .into_iter()
+        .filter(|t| t.campaign_id.as_deref() == Some(campaign.id.as_str()) && t.merged_into.is_none())
+        .collect();
+    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let tags = if ids.is_empty() { Vec::new() } else { store.tags_for_stories(&ids).await? };
+    let accepted = accepted_pairs(&tags);
+    let mut hasher = Sha256::new();
+    for t in &themes {
+        hasher.update(format!("{}\t{}\t{}\n", t.id, t.name, t.updated_at.unix_timestamp_nanos()));
+    }
+    let codebook_version = hex::encode(&hasher.finalize()[..6]);
+    let input = input(campaign, &stories, &themes, &accepted, &req.by, req.language)?;
+    let settings = Settings {
+        min_group: req.min_group,
+        language: match req.language {
+            Lang::Nl => Language::Nl,
+            Lang::En => Language::En,
+        },
+        ..Settings::default()
+    };
+    let map = core::compute(&input, &settings).map_err(|e| MapsError::Other(anyhow::anyhow!(e)))?;
+    let filter = match &req.source {
+        Source::Campaign => String::new(),
+        Source::Set(id) => format!("set:{id}"),
+        Source::Query(q) => q.clone(),
+    };
+    Ok(Built {
+        header: Header {
+            campaign: campaign.slug().to_string(),
+            filter,
+            by: req.by.clone(),
+            codebook_version,
+        },
+        map,
+        story_ids: ids,
+        accepted,
+    })
+}
+
+/// The map as the steering group may see it: cells below `k` hidden, with secondary
+/// suppression, and nothing (share, quote, word, dot) from a hidden cell.
+pub fn disclose(built: &Built, k: u64) -> Built {
+    Built { map: core::disclosure::disclose(&built.map, k), ..built.clone() }
+}
+
+async fn stories(
+    store: &DynStore,
+    live: Option<&Live>,
+    campaign: &Campaign,
+    source: &Source,
+) -> Result<Vec<Story>, MapsError> {
+    let ids = match source {
+        Source::Campaign => None,
+        Source::Set(id) => {
+            let set = store.story_set(id).await?;
+            if set.campaign_id.as_deref().is_some_and(|c| c != campaign.id) {
+                return Err(MapsError::BadRequest("deze verhalenset hoort bij een andere campagne".into()));
+            }
+            match set.story_ids {
+                Some(ids) => Some(ids),
+                None => {
+                    let pairs: Vec<(String, String)> =
+                        serde_urlencoded::from_str(&set.query).unwrap_or_default();
+                    let q = pairs
+                        .iter()
+                        .filter(|(k, v)| (k == "q" || k == "f") && !v.trim().is_empty())
+                        .map(|(_, v)| format!("({v})"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    Some(search_ids(live, campaign, &q)?)
+                }
+            }
+        }
+        Source::Query(q) if q.trim().is_empty() => None,
+        Source::Query(q) => Some(search_ids(live, campaign, q)?),
+    };
+    let mut stories = match ids {
+        Some(ids) if ids.is_empty() => Vec::new(),
+        Some(ids) => store.stories_by_ids(&ids).await?,
+        None => crate::tagging::threads::stories_for(store, None, &campaign.id, None).await?,
+    };
+    stories.retain(|s| s.campaign_id == campaign.id);
+    stories.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(stories)
+}
+
+fn search_ids(live: Option<&Live>, campaign: &Campaign, q: &str) -> Result<Vec<String>, MapsError> {
+    let live = live.ok_or(MapsError::IndexUnavailable)?;
+    let req = SearchRequest {
+        q: q.to_string(),
+        filters: Vec::new(),
+        sort: Sort::Oldest,
+        offset: 0,
+        limit: 100,
+        scope: Some(vec![campaign.id.clone()]),
+        snippets: false,
+        choice_facets: false,
+        ids: None,
+    };
+    exec::all_ids(live, &req, usize::MAX).map_err(|e| MapsError::BadRequest(e.to_string()))
+}
+
+/// The (story, theme) pairs whose tags add up to accepted (a person's rejection wins; a rule
+/// or a person accepting counts; a model suggestion alone does not).
+fn accepted_pairs(tags: &[Tag]) -> Vec<(String, String)> {
+    let mut by: BTreeMap<(&str, &str), Vec<&Tag>> = BTreeMap::new();
+    for t in tags {
+        by.entry((t.story_id.as_str(), t.theme_id.as_str())).or_default().push(t);
+    }
+    by.into_iter()
+        .filter(|(_, tags)| effective_state(tags) == Some(TagState::Accepted))
+        .map(|((s, t), _)| (s.to_string(), t.to_string()))
+        .collect()
+}
+
+fn perspective_plural(p: Perspective, lang: Lang) -> &'static str {
+    match (lang, p) {
+        (Lang::Nl, Perspective::Youth) => "Jongeren",
+        (Lang::Nl, Perspective::Parent) => "Ouders",
+        (Lang::Nl, Perspective::Professional) => "Professionals",
+        (Lang::Nl, Perspective::Other) => "Anderen",
+        (Lang::En, Perspective::Youth) => "Young people",
+        (Lang::En, Perspective::Parent) => "Parents",
+        (Lang::En, Perspective::Professional) => "Professionals",
+        (Lang::En, Perspective::Other) => "Others",
+    }
+}
+
+/// The groups of an axis and each story's group.
+fn groups(
+    campaign: &Campaign,
+    stories: &[Story],
+    by: &str,
+    lang: Lang,
+) -> Result<(Vec<GroupInput>, Vec<Option<usize>>), MapsError> {
+    let group = |key: &str, label: String| GroupInput { key: key.to_string(), label };
+    match by {
+        "perspective" => {
+            let groups =
+                Perspective::ALL.iter().map(|p| group(p.as_str(), perspective_plural(*p, lang).into()));
+            let of =
+                stories.iter().map(|s| Perspective::ALL.iter().position(|p| *p == s.perspective)).collect();
+            Ok((groups.collect(), of))
+        }
+        "age_band" | "age" | "leeftijd" => {
+            let label = |a: AgeBand| match lang {
+                Lang::Nl => format!("Vertellers van {}", a.label(lang)),
+                Lang::En => format!("Tellers aged {}", a.label(lang)),
+            };
+            let groups = AgeBand::ALL.iter().map(|a| group(a.code(), label(*a)));
+            let of = stories
+                .iter()
+                .map(|s| s.age_band.and_then(|b| AgeBand::ALL.iter().position(|a| *a == b)))
+                .collect();
+            Ok((groups.collect(), of))
+        }
+        "region" | "regio" => {
+            let mut regions: Vec<String> = stories.iter().filter_map(|s| s.region.clone()).collect();
+            regions.sort();
+            regions.dedup();
+            let index: HashMap<&str, usize> =
+                regions.iter().enumerate().map(|(i, r)| (r.as_str(), i)).collect();
+            let of =
+                stories.iter().map(|s| s.region.as_deref().and_then(|r| index.get(r).copied())).collect();
+            let prefix = match lang {
+                Lang::Nl => "Vertellers uit",
+                Lang::En => "Tellers from",
+            };
+            Ok((regions.iter().map(|r| group(r, format!("{prefix} {r}"))).collect(), of))
+        }
+        id => {
+            let sig = campaign.def.signifiers.iter().find(|s| s.id == id).ok_or_else(|| {
+                MapsError::BadRequest(format!(
+                    "'{id}' is geen keuzeveld van deze campagne; vergelijk op perspective, age_band, region of een keuzevraag"
+                ))
+            })?;
+            let SignifierKind::Choice { multiple: false, options } = &sig.kind else {
+                return Err(MapsError::BadRequest(format!(
+                    "op '{id}' kan niet vergeleken worden: alleen een vraag met één keuze verdeelt de verhalen in groepen"
+                )));
+            };
+            let groups = options.iter().map(|o| group(&o.id, o.label.get(lang).to_string())).collect();
+            let of = stories
+                .iter()
+                .map(|s| match s.answers.get(id) {
+                    Some(Answer::Single(o)) => options.iter().position(|x| &x.id == o),
+                    _ => None,
+                })
+                .collect();
+            Ok((groups, of))
+        }
+    }
+}
+
+/// The pure map input of these stories.
+fn input(
+    campaign: &Campaign,
+    stories: &[Story],
+    themes: &[crate::domain::theme::Theme],
+    accepted: &[(String, String)],
+    by: &str,
+    lang: Lang,
+) -> Result<MapInput, MapsError> {
+    let (groups, group_of) = groups(campaign, stories, by, lang)?;
+    let theme_index: HashMap<&str, usize> =
+        themes.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let mut themes_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (s, t) in accepted {
+        if let Some(&i) = theme_index.get(t.as_str()) {
+            themes_of.entry(s.as_str()).or_default().push(i);
+        }
+    }
+    // The axis itself is not compared against itself; retired questions have no chart.
+    let signifiers: Vec<&crate::domain::Signifier> =
+        campaign.def.signifiers.iter().filter(|s| !s.retired && s.id != by).collect();
+    let sig_inputs = signifiers
+        .iter()
+        .map(|s| SignifierInput {
+            id: s.id.clone(),
+            label: s.question.get(lang).to_string(),
+            kind: match &s.kind {
+                SignifierKind::Triad { corners } => MapKind::Triad {
+                    corners: [
+                        corners[0].get(lang).into(),
+                        corners[1].get(lang).into(),
+                        corners[2].get(lang).into(),
+                    ],
+                },
+                SignifierKind::Dyad { poles } => {
+                    MapKind::Dyad { left: poles[0].get(lang).into(), right: poles[1].get(lang).into() }
+                }
+                SignifierKind::Choice { multiple, options } => MapKind::Choice {
+                    options: options.iter().map(|o| o.label.get(lang).to_string()).collect(),
+                    multiple: *multiple,
+                },
+            },
+        })
+        .collect();
+    let mut lexicon = Lexicon::new();
+    let mut inputs = Vec::with_capacity(stories.len());
+    for (s, group) in stories.iter().zip(group_of) {
+        let text = match &s.title {
+            Some(t) => format!("{t}\n\n{}", s.text),
+            None => s.text.clone(),
+        };
+        let words = lexicon.add(&text, &s.language);
+        let mut themes = themes_of.remove(s.id.as_str()).unwrap_or_default();
+        themes.sort_unstable();
+        themes.dedup();
+        let answers = signifiers.iter().map(|sig| answer(sig, s.answers.get(&sig.id))).collect();
+        inputs.push(StoryInput {
+            id: s.id.clone(),
+            group,
+            themes,
+            answers,
+            words,
+            text: s.text.clone(),
+            language: s.language.clone(),
+        });
+    }
+    Ok(MapInput {
+        axis: by.to_string(),
+        groups,
+        themes: themes.iter().map(|t| ThemeInput { id: t.id.clone(), label: t.name.clone() }).collect(),
+        signifiers: sig_inputs,
+        terms: lexicon.terms(),
+        stories: inputs,
+    })
+}
+
+fn answer(sig: &crate::domain::Signifier, a: Option<&Answer>) -> MapAnswer {
+    match (a, &sig.kind) {
+        (None, _) => MapAnswer::NoAnswer,
+        (Some(Answer::Skipped), _) => MapAnswer::NotApplicable,
+        (Some(Answer::Triad(w)), SignifierKind::Triad { .. })
+            if w.iter().all(|x| x.is_finite() && *x >= 0.0) && w.iter().sum::<f64>() > 0.0 =>
+        {
+            MapAnswer::Triad(*w)
+        }
+        (Some(Answer::Dyad(x)), SignifierKind::Dyad { .. }) if (0.0..=1.0).contains(x) => MapAnswer::Dyad(*x),
+        (Some(Answer::Single(o)), SignifierKind::Choice { options, .. }) => {
+            match options.iter().position(|x| &x.id == o) {
+                Some(i) => MapAnswer::Choice(vec![i]),
+                None => MapAnswer::NoAnswer,
+            }
+        }
+        (Some(Answer::Multi(os)), SignifierKind::Choice { options, multiple: true }) => {
+            let mut chosen: Vec<usize> =
+                os.iter().filter_map(|o| options.iter().position(|x| &x.id == o)).collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            MapAnswer::Choice(chosen)
+        }
+        // An answer that does not fit the question (the form changed): nothing to count.
+        _ => MapAnswer::NoAnswer,
+    }
+}

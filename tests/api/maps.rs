@@ -1,0 +1,203 @@
+//! Perspective maps as facilitators and the steering group use them: `luister map --json` on a
+//! campaign with tagged stories (accepted tags from a person or a rule count, open model
+//! suggestions do not; a withdrawn story is gone), disclosure control, the comparison axis.
+
+use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::on_both_backends;
+use luister::domain::story::StorySource;
+use luister::domain::theme::{Tag, TagSource, TagState, Theme};
+use luister::domain::{Actor, AgeBand, Answer, AuditAction, AuditEntry, NewStory, Perspective};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+fn new_story(app: &TestApp, n: i64, perspective: Perspective, age: AgeBand, text: &str) -> NewStory {
+    let mut answers = BTreeMap::new();
+    answers.insert("gevoel".to_string(), Answer::Single("blij".into()));
+    NewStory {
+        id: uuid::Uuid::new_v4().to_string(),
+        campaign_id: app.campaign.id.clone(),
+        external_id: Some(format!("map-{n}")),
+        title: None,
+        text: format!("{text} (verhaal {n})"),
+        language: "nl".into(),
+        perspective,
+        age_band: Some(age),
+        region: None,
+        municipality: None,
+        prompt_id: Some("zelf-geregeld".into()),
+        answers,
+        receipt_hash: None,
+        submission_key: None,
+        source: StorySource::Import,
+        form_version: 1,
+        created_at: OffsetDateTime::from_unix_timestamp(1_750_000_000 + n).unwrap(),
+        safeguarding: Vec::new(),
+    }
+}
+
+async fn theme(app: &TestApp, name: &str) -> Theme {
+    let now = OffsetDateTime::now_utc();
+    let t = Theme {
+        id: uuid::Uuid::new_v4().to_string(),
+        campaign_id: Some(app.campaign.id.clone()),
+        name: name.into(),
+        description: String::new(),
+        colour: "#2e6b30".into(),
+        parent_id: None,
+        rule: None,
+        merged_into: None,
+        created_at: now,
+        updated_at: now,
+    };
+    app.store.create_theme(&t).await.unwrap();
+    t
+}
+
+fn tag(story: &str, theme: &str, source: TagSource, state: TagState) -> Tag {
+    Tag {
+        story_id: story.into(),
+        theme_id: theme.into(),
+        source,
+        state,
+        confidence: (source == TagSource::Model).then_some(0.9),
+        explanation: None,
+        by_user: None,
+        at: OffsetDateTime::now_utc(),
+    }
+}
+
+/// 24 youth stories (18-22) and 22 parent stories (30-49); "Wachtlijst" accepted on 12 youth
+/// stories by a person and on 3 parent stories by a rule; a model suggests it on 8 more youth
+/// stories (which must not count). Returns (story ids youth, story ids parents, theme).
+pub async fn tagged_campaign(app: &TestApp) -> (Vec<String>, Vec<String>, Theme) {
+    let mut stories = Vec::new();
+    for n in 0..24 {
+        stories.push(new_story(
+            app,
+            n,
+            Perspective::Youth,
+            AgeBand::From18To22,
+            "Ik stond maanden op de wachtlijst",
+        ));
+    }
+    for n in 24..46 {
+        stories.push(new_story(
+            app,
+            n,
+            Perspective::Parent,
+            AgeBand::From30To49,
+            "Mijn zoon kreeg hulp van de buurvrouw",
+        ));
+    }
+    let ids = app.store.import_stories(&stories).await.unwrap().ids;
+    let (youth, parents) = (ids[..24].to_vec(), ids[24..].to_vec());
+    let t = theme(app, "Wachtlijst").await;
+    let mut tags = Vec::new();
+    for id in &youth[..12] {
+        tags.push(tag(id, &t.id, TagSource::Manual, TagState::Accepted));
+    }
+    for id in &youth[12..20] {
+        tags.push(tag(id, &t.id, TagSource::Model, TagState::Suggested));
+    }
+    for id in &parents[..3] {
+        tags.push(tag(id, &t.id, TagSource::Rule, TagState::Accepted));
+    }
+    app.store.set_tags(&tags).await.unwrap();
+    (youth, parents, t)
+}
+
+/// Runs `luister map` on the app's database and parses its JSON.
+fn map_json(app: &TestApp, extra: &[&str]) -> Value {
+    let url = app.store_url();
+    let data = app.dir.path().to_str().unwrap().to_string();
+    let mut args =
+        vec!["--database-url", &url, "--data-dir", &data, "map", "--campaign", "eigen-netwerk", "--json"];
+    args.extend_from_slice(extra);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_luister")).args(&args).output().unwrap();
+    assert!(out.status.success(), "luister map failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("map JSON")
+}
+
+fn group<'a>(map: &'a Value, key: &str) -> &'a Value {
+    map["map"]["groups"].as_array().unwrap().iter().find(|g| g["key"] == key).unwrap()
+}
+
+fn cell<'a>(map: &'a Value, theme: &str, group: &str) -> &'a Value {
+    let row =
+        map["map"]["themes"].as_array().unwrap().iter().find(|t| t["label"] == theme).expect("theme row");
+    row["cells"].as_array().unwrap().iter().find(|c| c["group"] == group).expect("cell")
+}
+
+async fn map_cli_counts_accepted_tags_and_drops_withdrawn_stories(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (youth, _parents, _t) = tagged_campaign(&app).await;
+
+    let map = map_json(&app, &[]);
+    assert_eq!(map["header"]["by"], "perspective");
+    assert_eq!(map["map"]["stories"], 46);
+    assert_eq!(group(&map, "youth")["count"], 24);
+    assert_eq!(group(&map, "parent")["count"], 22);
+    // 12 youth stories tagged by a person and 3 parent stories by a rule; suggestions do not count.
+    assert_eq!(cell(&map, "Wachtlijst", "youth")["count"], 12);
+    assert_eq!(cell(&map, "Wachtlijst", "parent")["count"], 3);
+    assert_eq!(group(&map, "youth")["without_theme"], 12);
+    let row = map["map"]["themes"].as_array().unwrap().iter().find(|t| t["label"] == "Wachtlijst").unwrap();
+    let test = &row["test"];
+    assert!(test["p"].as_f64().unwrap() < 0.05, "12/24 against 3/22 differs: {test}");
+    assert!(test["q"].as_f64().is_some() && test["effect"]["value"].as_f64().unwrap() > 0.0);
+
+    // The teller of a tagged youth story withdraws it: it is gone from the map.
+    let audit =
+        AuditEntry::new(Actor::system(), AuditAction::StoryWithdrawn).target(format!("story:{}", youth[0]));
+    app.store.delete_story(&youth[0], &audit).await.unwrap();
+    let map = map_json(&app, &[]);
+    assert_eq!(group(&map, "youth")["count"], 23);
+    assert_eq!(cell(&map, "Wachtlijst", "youth")["count"], 11);
+    let quoted: Vec<String> = map["map"]["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["cells"].as_array().unwrap().iter())
+        .flat_map(|c| c["quotes"].as_array().unwrap().iter())
+        .map(|q| q["story_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!quoted.is_empty(), "cells have quotes");
+    assert!(!quoted.contains(&youth[0]), "a withdrawn story is never quoted");
+}
+on_both_backends!(map_cli_counts_accepted_tags_and_drops_withdrawn_stories);
+
+async fn map_cli_with_disclosure_hides_small_cells_and_compares_by_age_band(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    tagged_campaign(&app).await;
+
+    let open = map_json(&app, &["--by", "age_band"]);
+    assert_eq!(open["header"]["by"], "age_band");
+    assert_eq!(group(&open, "18-22")["count"], 24);
+    assert_eq!(cell(&open, "Wachtlijst", "30-49")["count"], 3);
+
+    let steering = map_json(&app, &["--by", "age_band", "--disclosure"]);
+    let small = cell(&steering, "Wachtlijst", "30-49");
+    assert!(small["count"].is_null(), "3 stories is below k = 5: {small}");
+    assert_eq!(small["shown"], "<5");
+    assert!(small["share"].is_null() && small["quotes"].as_array().unwrap().is_empty());
+    assert!(small["words"].as_array().unwrap().is_empty());
+    assert_eq!(steering["map"]["disclosure"]["k"], 5);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_luister"))
+        .args([
+            "--database-url",
+            &app.store_url(),
+            "map",
+            "--campaign",
+            "eigen-netwerk",
+            "--by",
+            "regie",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a slider cannot split stories into groups");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("regie"));
+}
+on_both_backends!(map_cli_with_disclosure_hides_small_cells_and_compares_by_age_band);
