@@ -44,7 +44,7 @@ async fn panic_page(req: Request, next: Next) -> Response {
     if resp.extensions().get::<Panicked>().is_none() {
         return resp;
     }
-    let err = Error::new(ErrorKind::Internal(anyhow::anyhow!("the handler panicked")));
+    let err = Error::new(ErrorKind::Internal(anyhow::anyhow!("the handler panicked").into()));
     if is_api { err.json() } else { err.html(lang) }.into_response()
 }
 

@@ -18,7 +18,7 @@ use crate::auth::policy::Denied;
 use crate::domain::theme::Theme;
 use crate::domain::{Campaign, Lang};
 use crate::http::AppState;
-use crate::http::auth::{SignedIn, denied};
+use crate::http::auth::denied;
 use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::store::StoreError;

@@ -16,7 +16,7 @@ impl From<TaggingError> for Error {
             TaggingError::Rule(q) => ErrorKind::BadRequest(format!("De regel klopt niet: {}", q.message)),
             TaggingError::Rebuilding => ErrorKind::Conflict(REBUILDING.into()),
             TaggingError::Store(e) => return Error::from(e),
-            TaggingError::Other(e) => ErrorKind::Internal(e),
+            TaggingError::Other(e) => ErrorKind::Internal(e.into()),
         })
     }
 }
