@@ -132,3 +132,44 @@ pub async fn purge_sessions(
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::AccountStore for super::Backend {
+    async fn count_users(&self) -> Result<i64> {
+        count_users(&mut *self.reader().await?).await
+    }
+    async fn user(&self, id: &str) -> Result<User> {
+        user_by_id(&mut *self.reader().await?, id).await
+    }
+    async fn user_by_email(&self, email: &str) -> Result<(User, String)> {
+        user_by_email(&mut *self.reader().await?, email).await
+    }
+    async fn users(&self) -> Result<Vec<User>> {
+        users(&mut *self.reader().await?).await
+    }
+    async fn memberships(&self, user_id: &str) -> Result<Vec<String>> {
+        memberships(&mut *self.reader().await?, user_id).await
+    }
+    async fn campaign_members(&self, campaign_id: &str) -> Result<Vec<User>> {
+        campaign_members(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn session(&self, id_hash: &str) -> Result<SessionRecord> {
+        session(&mut *self.reader().await?, id_hash).await
+    }
+    async fn touch_session(&self, id_hash: &str, now: OffsetDateTime) -> Result<()> {
+        let mut tx = self.begin_sqlx().await?;
+        touch_session(&mut tx, id_hash, now).await?;
+        Ok(tx.commit().await?)
+    }
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64> {
+        let mut tx = self.begin_sqlx().await?;
+        let n = purge_sessions(&mut tx, idle_before, created_before).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

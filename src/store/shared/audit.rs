@@ -58,3 +58,14 @@ pub async fn follow_ups(c: &mut Conn, story_id: &str) -> Result<Vec<FollowUp>> {
     let rows: Vec<FollowUpRow> = sqlx::query_as(sql::FOLLOW_UPS).bind(story_id).fetch_all(&mut *c).await?;
     rows.into_iter().map(FollowUp::try_from).collect()
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::AuditStore for super::Backend {
+    async fn follow_ups(&self, story_id: &str) -> Result<Vec<FollowUp>> {
+        follow_ups(&mut *self.reader().await?, story_id).await
+    }
+    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        audit_entries(&mut *self.reader().await?, filter).await
+    }
+}

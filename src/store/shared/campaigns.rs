@@ -78,3 +78,17 @@ pub async fn campaigns(c: &mut Conn) -> Result<Vec<Campaign>> {
     let rows: Vec<CampaignRow> = sqlx::query_as(sql::CAMPAIGNS).fetch_all(&mut *c).await?;
     Ok(rows.into_iter().map(Campaign::from).collect())
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::CampaignStore for super::Backend {
+    async fn campaign_by_slug(&self, slug: &str) -> Result<Campaign> {
+        campaign_by_slug(&mut *self.reader().await?, slug).await
+    }
+    async fn campaign(&self, id: &str) -> Result<Campaign> {
+        campaign(&mut *self.reader().await?, id).await
+    }
+    async fn campaigns(&self) -> Result<Vec<Campaign>> {
+        campaigns(&mut *self.reader().await?).await
+    }
+}

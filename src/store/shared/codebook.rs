@@ -296,3 +296,29 @@ pub async fn tag_history(c: &mut Conn, story_id: &str) -> Result<Vec<TagChange>>
 pub async fn last_manual_coding(c: &mut Conn, campaign_id: &str) -> Result<Option<OffsetDateTime>> {
     Ok(sqlx::query_scalar(sql::LAST_MANUAL_CODING).bind(campaign_id).fetch_optional(&mut *c).await?)
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::CodebookStore for super::Backend {
+    async fn theme(&self, id: &str) -> Result<Theme> {
+        theme(&mut *self.reader().await?, id).await
+    }
+    async fn themes(&self, campaign_id: Option<&str>) -> Result<Vec<Theme>> {
+        themes(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn tags_for_story(&self, story_id: &str) -> Result<Vec<Tag>> {
+        tags_for_story(&mut *self.reader().await?, story_id).await
+    }
+    async fn tags_for_stories(&self, story_ids: &[String]) -> Result<Vec<Tag>> {
+        tags_for_stories(&mut *self.reader().await?, story_ids).await
+    }
+    async fn tags_for_campaign(&self, campaign_id: &str) -> Result<Vec<Tag>> {
+        tags_for_campaign(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn tag_history(&self, story_id: &str) -> Result<Vec<TagChange>> {
+        tag_history(&mut *self.reader().await?, story_id).await
+    }
+    async fn last_manual_coding(&self, campaign_id: &str) -> Result<Option<OffsetDateTime>> {
+        last_manual_coding(&mut *self.reader().await?, campaign_id).await
+    }
+}

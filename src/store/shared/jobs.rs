@@ -103,3 +103,20 @@ pub async fn fail_interrupted_jobs(c: &mut Conn, silent_since: OffsetDateTime) -
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::JobStore for super::Backend {
+    async fn job(&self, id: &str) -> Result<Job> {
+        job(&mut *self.reader().await?, id).await
+    }
+    async fn jobs(&self, campaign_id: &str, limit: i64) -> Result<Vec<Job>> {
+        jobs(&mut *self.reader().await?, campaign_id, limit).await
+    }
+    async fn fail_interrupted_jobs(&self, silent_since: OffsetDateTime) -> Result<u64> {
+        let mut tx = self.begin_sqlx().await?;
+        let n = fail_interrupted_jobs(&mut tx, silent_since).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

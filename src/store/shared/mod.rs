@@ -22,15 +22,13 @@ pub mod story_sets;
 pub(super) use super::{Backend, Db, append_event};
 pub(super) use audit::write_audit;
 
-use crate::domain::audit::{AuditEntry, AuditFilter, AuditRecord};
+use crate::domain::audit::AuditEntry;
 use crate::domain::job::{CodingSample, Job, JobStatus, SampleCoding};
 use crate::domain::safeguarding::FollowUp;
 use crate::domain::story_set::StorySet;
-use crate::domain::theme::{Tag, TagChange, TagSource, Theme};
-use crate::domain::{Campaign, CampaignDef, NewStory, Perspective, Story, StoryEvent, User};
-use crate::store::{
-    ImportCounts, NewUser, Result, Saved, SessionRecord, Store, StoreTx, StoryCursor, StoryFilter, UserChange,
-};
+use crate::domain::theme::{Tag, TagSource, Theme};
+use crate::domain::{Campaign, CampaignDef, NewStory, Story, User};
+use crate::store::{ImportCounts, NewUser, Result, Saved, StoreTx, UserChange};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -215,10 +213,8 @@ impl StoreTx for Tx {
     }
 }
 
-/// The reads run on a pooled reader connection; the writes are `Store`'s default methods
-/// (begin, the `StoreTx` method, commit).
 #[async_trait]
-impl Store for Backend {
+impl crate::store::StoreCore for Backend {
     fn backend(&self) -> &'static str {
         Backend::NAME
     }
@@ -237,179 +233,5 @@ impl Store for Backend {
     }
     async fn begin(&self) -> Result<Box<dyn StoreTx>> {
         Ok(Box::new(Tx(self.begin_sqlx().await?)))
-    }
-
-    async fn campaign_by_slug(&self, slug: &str) -> Result<Campaign> {
-        campaigns::campaign_by_slug(&mut *self.reader().await?, slug).await
-    }
-    async fn campaign(&self, id: &str) -> Result<Campaign> {
-        campaigns::campaign(&mut *self.reader().await?, id).await
-    }
-    async fn campaigns(&self) -> Result<Vec<Campaign>> {
-        campaigns::campaigns(&mut *self.reader().await?).await
-    }
-
-    async fn story(&self, id: &str) -> Result<Story> {
-        stories::story(&mut *self.reader().await?, id).await
-    }
-    async fn story_by_receipt(&self, receipt_hash: &str) -> Result<Story> {
-        stories::story_by_receipt(&mut *self.reader().await?, receipt_hash).await
-    }
-    async fn count_stories(&self, campaign_id: &str) -> Result<i64> {
-        stories::count_stories(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn stories_page(
-        &self,
-        campaign_id: &str,
-        after: Option<&StoryCursor>,
-        limit: i64,
-    ) -> Result<Vec<Story>> {
-        stories::stories_page(&mut *self.reader().await?, campaign_id, after, limit).await
-    }
-    async fn stories_newest(&self, campaign_id: &str, filter: &StoryFilter) -> Result<(Vec<Story>, i64)> {
-        stories::stories_newest(&mut *self.reader().await?, campaign_id, filter).await
-    }
-    async fn count_by_perspective(&self, campaign_id: &str) -> Result<Vec<(Perspective, i64)>> {
-        stories::count_by_perspective(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn story_events(&self, story_id: &str) -> Result<Vec<StoryEvent>> {
-        stories::story_events(&mut *self.reader().await?, story_id).await
-    }
-    async fn follow_ups(&self, story_id: &str) -> Result<Vec<FollowUp>> {
-        audit::follow_ups(&mut *self.reader().await?, story_id).await
-    }
-    async fn flagged_stories(&self, campaign_id: &str, all: bool) -> Result<Vec<Story>> {
-        stories::flagged_stories(&mut *self.reader().await?, campaign_id, all).await
-    }
-    async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>> {
-        stories::stories_by_ids(&mut *self.reader().await?, ids).await
-    }
-    async fn campaigns_of_stories(&self, ids: &[String]) -> Result<Vec<String>> {
-        stories::campaigns_of_stories(&mut *self.reader().await?, ids).await
-    }
-    async fn all_stories_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Story>> {
-        stories::all_stories_after(&mut *self.reader().await?, after, limit).await
-    }
-    async fn count_all_stories(&self) -> Result<i64> {
-        stories::count_all_stories(&mut *self.reader().await?).await
-    }
-    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoryEvent>> {
-        stories::events_after(&mut *self.reader().await?, after, limit).await
-    }
-    async fn last_event_seq(&self) -> Result<i64> {
-        stories::last_event_seq(&mut *self.reader().await?).await
-    }
-
-    async fn count_users(&self) -> Result<i64> {
-        accounts::count_users(&mut *self.reader().await?).await
-    }
-    async fn user(&self, id: &str) -> Result<User> {
-        accounts::user_by_id(&mut *self.reader().await?, id).await
-    }
-    async fn user_by_email(&self, email: &str) -> Result<(User, String)> {
-        accounts::user_by_email(&mut *self.reader().await?, email).await
-    }
-    async fn users(&self) -> Result<Vec<User>> {
-        accounts::users(&mut *self.reader().await?).await
-    }
-    async fn memberships(&self, user_id: &str) -> Result<Vec<String>> {
-        accounts::memberships(&mut *self.reader().await?, user_id).await
-    }
-    async fn campaign_members(&self, campaign_id: &str) -> Result<Vec<User>> {
-        accounts::campaign_members(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn session(&self, id_hash: &str) -> Result<SessionRecord> {
-        accounts::session(&mut *self.reader().await?, id_hash).await
-    }
-    async fn touch_session(&self, id_hash: &str, now: OffsetDateTime) -> Result<()> {
-        let mut tx = self.begin_sqlx().await?;
-        accounts::touch_session(&mut tx, id_hash, now).await?;
-        Ok(tx.commit().await?)
-    }
-    async fn purge_sessions(
-        &self,
-        idle_before: OffsetDateTime,
-        created_before: OffsetDateTime,
-    ) -> Result<u64> {
-        let mut tx = self.begin_sqlx().await?;
-        let n = accounts::purge_sessions(&mut tx, idle_before, created_before).await?;
-        tx.commit().await?;
-        Ok(n)
-    }
-
-    async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
-        audit::audit_entries(&mut *self.reader().await?, filter).await
-    }
-
-    async fn story_set(&self, id: &str) -> Result<StorySet> {
-        story_sets::story_set(&mut *self.reader().await?, id).await
-    }
-    async fn story_sets(&self, user_id: &str, campaign_ids: &[String], all: bool) -> Result<Vec<StorySet>> {
-        story_sets::story_sets(&mut *self.reader().await?, user_id, campaign_ids, all).await
-    }
-
-    async fn theme(&self, id: &str) -> Result<Theme> {
-        codebook::theme(&mut *self.reader().await?, id).await
-    }
-    async fn themes(&self, campaign_id: Option<&str>) -> Result<Vec<Theme>> {
-        codebook::themes(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn tags_for_story(&self, story_id: &str) -> Result<Vec<Tag>> {
-        codebook::tags_for_story(&mut *self.reader().await?, story_id).await
-    }
-    async fn tags_for_stories(&self, story_ids: &[String]) -> Result<Vec<Tag>> {
-        codebook::tags_for_stories(&mut *self.reader().await?, story_ids).await
-    }
-    async fn tags_for_campaign(&self, campaign_id: &str) -> Result<Vec<Tag>> {
-        codebook::tags_for_campaign(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn tag_history(&self, story_id: &str) -> Result<Vec<TagChange>> {
-        codebook::tag_history(&mut *self.reader().await?, story_id).await
-    }
-    async fn last_manual_coding(&self, campaign_id: &str) -> Result<Option<OffsetDateTime>> {
-        codebook::last_manual_coding(&mut *self.reader().await?, campaign_id).await
-    }
-
-    async fn sample(&self, id: &str) -> Result<CodingSample> {
-        samples::sample(&mut *self.reader().await?, id).await
-    }
-    async fn samples(&self, campaign_id: &str) -> Result<Vec<CodingSample>> {
-        samples::samples(&mut *self.reader().await?, campaign_id).await
-    }
-    async fn sample_codings(&self, sample_id: &str) -> Result<Vec<SampleCoding>> {
-        samples::sample_codings(&mut *self.reader().await?, sample_id).await
-    }
-
-    async fn job(&self, id: &str) -> Result<Job> {
-        jobs::job(&mut *self.reader().await?, id).await
-    }
-    async fn jobs(&self, campaign_id: &str, limit: i64) -> Result<Vec<Job>> {
-        jobs::jobs(&mut *self.reader().await?, campaign_id, limit).await
-    }
-    async fn follower_position(&self, name: &str) -> Result<Option<i64>> {
-        coordination::follower_position(&mut *self.reader().await?, name).await
-    }
-    async fn set_follower_position(&self, name: &str, seq: i64) -> Result<()> {
-        let mut tx = self.begin_sqlx().await?;
-        coordination::set_follower_position(&mut tx, name, seq).await?;
-        Ok(tx.commit().await?)
-    }
-    async fn acquire_lease(&self, name: &str, holder: &str, until: OffsetDateTime) -> Result<bool> {
-        let mut tx = self.begin_sqlx().await?;
-        let held = coordination::acquire_lease(&mut tx, name, holder, until).await?;
-        tx.commit().await?;
-        Ok(held)
-    }
-    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
-        let mut tx = self.begin_sqlx().await?;
-        coordination::release_lease(&mut tx, name, holder).await?;
-        Ok(tx.commit().await?)
-    }
-
-    async fn fail_interrupted_jobs(&self, silent_since: OffsetDateTime) -> Result<u64> {
-        let mut tx = self.begin_sqlx().await?;
-        let n = jobs::fail_interrupted_jobs(&mut tx, silent_since).await?;
-        tx.commit().await?;
-        Ok(n)
     }
 }

@@ -59,3 +59,17 @@ pub async fn sample_codings(c: &mut Conn, sample_id: &str) -> Result<Vec<SampleC
         })
         .collect())
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::SampleStore for super::Backend {
+    async fn sample(&self, id: &str) -> Result<CodingSample> {
+        sample(&mut *self.reader().await?, id).await
+    }
+    async fn samples(&self, campaign_id: &str) -> Result<Vec<CodingSample>> {
+        samples(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn sample_codings(&self, sample_id: &str) -> Result<Vec<SampleCoding>> {
+        sample_codings(&mut *self.reader().await?, sample_id).await
+    }
+}

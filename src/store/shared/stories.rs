@@ -245,3 +245,55 @@ pub async fn last_event_seq(c: &mut Conn) -> Result<i64> {
 pub async fn story_campaign(c: &mut Conn, story_id: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(sql::STORY_CAMPAIGN).bind(story_id).fetch_optional(&mut *c).await?)
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::StoryStore for super::Backend {
+    async fn story(&self, id: &str) -> Result<Story> {
+        story(&mut *self.reader().await?, id).await
+    }
+    async fn story_by_receipt(&self, receipt_hash: &str) -> Result<Story> {
+        story_by_receipt(&mut *self.reader().await?, receipt_hash).await
+    }
+    async fn count_stories(&self, campaign_id: &str) -> Result<i64> {
+        count_stories(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn stories_page(
+        &self,
+        campaign_id: &str,
+        after: Option<&StoryCursor>,
+        limit: i64,
+    ) -> Result<Vec<Story>> {
+        stories_page(&mut *self.reader().await?, campaign_id, after, limit).await
+    }
+    async fn stories_newest(&self, campaign_id: &str, filter: &StoryFilter) -> Result<(Vec<Story>, i64)> {
+        stories_newest(&mut *self.reader().await?, campaign_id, filter).await
+    }
+    async fn count_by_perspective(&self, campaign_id: &str) -> Result<Vec<(Perspective, i64)>> {
+        count_by_perspective(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn story_events(&self, story_id: &str) -> Result<Vec<StoryEvent>> {
+        story_events(&mut *self.reader().await?, story_id).await
+    }
+    async fn flagged_stories(&self, campaign_id: &str, all: bool) -> Result<Vec<Story>> {
+        flagged_stories(&mut *self.reader().await?, campaign_id, all).await
+    }
+    async fn stories_by_ids(&self, ids: &[String]) -> Result<Vec<Story>> {
+        stories_by_ids(&mut *self.reader().await?, ids).await
+    }
+    async fn campaigns_of_stories(&self, ids: &[String]) -> Result<Vec<String>> {
+        campaigns_of_stories(&mut *self.reader().await?, ids).await
+    }
+    async fn all_stories_after(&self, after: Option<&str>, limit: i64) -> Result<Vec<Story>> {
+        all_stories_after(&mut *self.reader().await?, after, limit).await
+    }
+    async fn count_all_stories(&self) -> Result<i64> {
+        count_all_stories(&mut *self.reader().await?).await
+    }
+    async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoryEvent>> {
+        events_after(&mut *self.reader().await?, after, limit).await
+    }
+    async fn last_event_seq(&self) -> Result<i64> {
+        last_event_seq(&mut *self.reader().await?).await
+    }
+}

@@ -64,3 +64,14 @@ pub async fn delete_story_set(c: &mut Conn, id: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Reads on a pooled connection; the writes are the trait's default methods (a transaction).
+#[async_trait::async_trait]
+impl crate::store::StorySetStore for super::Backend {
+    async fn story_set(&self, id: &str) -> Result<StorySet> {
+        story_set(&mut *self.reader().await?, id).await
+    }
+    async fn story_sets(&self, user_id: &str, campaign_ids: &[String], all: bool) -> Result<Vec<StorySet>> {
+        story_sets(&mut *self.reader().await?, user_id, campaign_ids, all).await
+    }
+}

@@ -1,0 +1,22 @@
+//! Opening, checking and maintaining the database, and transactions.
+
+use crate::store::{Result, StoreTx};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait StoreCore: Send + Sync + 'static {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// Applies the backend's migrations.
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+    /// Opens a transaction for a change of several steps (see the module docs). On SQLite it
+    /// holds the only writer until it commits or drops: keep it short, and call no `Store` write
+    /// method while it is open (that would wait for it forever).
+    async fn begin(&self) -> Result<Box<dyn StoreTx>>;
+    /// Settings that put accepted stories at risk on a crash, in words an operator can act on.
+    async fn durability_warnings(&self) -> Result<Vec<String>>;
+    /// Makes deleted stories unreadable in the database files (SQLite: checkpoint and reset the
+    /// WAL, deleted pages are already zeroed). Called every half purge interval.
+    async fn purge_deleted(&self) -> Result<()>;
+}

@@ -1,0 +1,24 @@
+//! The parts of the `Store` trait, one file each; `Store` is their union. The SQL behind
+//! each part is in the file of the same name under `shared/`.
+
+mod accounts;
+mod audit;
+mod campaigns;
+mod codebook;
+mod coordination;
+mod core;
+mod jobs;
+mod samples;
+mod stories;
+mod story_sets;
+
+pub use accounts::AccountStore;
+pub use audit::AuditStore;
+pub use campaigns::CampaignStore;
+pub use codebook::CodebookStore;
+pub use coordination::CoordinationStore;
+pub use core::StoreCore;
+pub use jobs::JobStore;
+pub use samples::SampleStore;
+pub use stories::StoryStore;
+pub use story_sets::StorySetStore;
