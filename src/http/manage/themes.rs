@@ -8,7 +8,7 @@
 
 mod codebook;
 mod coding;
-mod outcome;
+pub(crate) mod outcome;
 mod tags;
 mod view;
 

@@ -12,6 +12,7 @@ use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::manage::stories::view::excerpt;
+use crate::http::manage::themes::outcome::OrChangePage;
 use crate::http::views::{ErrorView, Page, render};
 use crate::tagging::TaggingError;
 use crate::tagging::threads::{self, Change, Request};
@@ -515,7 +516,7 @@ pub async fn change(
             {
                 Ok(()) => Ok(Redirect::to(&format!("{here}?done=renamed#draad-{thread}")).into_response()),
                 Err(TaggingError::Invalid(why) | TaggingError::Conflict(why)) => again(why).await,
-                Err(e) => Err(e).or_page(),
+                Err(e) => Err(e).or_change_page(),
             }
         }
         "promote" => {
@@ -531,7 +532,7 @@ pub async fn change(
             {
                 Ok(_) => Ok(Redirect::to(&format!("{here}?done=promoted#draad-{thread}")).into_response()),
                 Err(TaggingError::Conflict(why)) => again(why).await,
-                Err(e) => Err(e).or_page(),
+                Err(e) => Err(e).or_change_page(),
             }
         }
         "split" => {

@@ -13,6 +13,7 @@ use crate::http::auth::SignedIn;
 use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ErrorKind};
 use crate::http::form::FormValues;
+use crate::http::manage::themes::outcome::OrChangePage;
 use crate::http::views::{ErrorView, Page, render};
 use crate::search::exec::SearchError;
 use crate::tagging::{TaggingError, codebook, rules, themes};
@@ -490,7 +491,7 @@ async fn create(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &S
         now,
     )
     .await
-    .or_page()?;
+    .or_change_page()?;
     if created.retag_pending {
         tracing::warn!(theme = %created.theme.id, "rule of a new theme not applied yet");
     }
@@ -545,7 +546,7 @@ async fn merge(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &Sc
         state.clock.now(),
     )
     .await
-    .or_page()?;
+    .or_change_page()?;
     let stale = if merged.retag_pending { "&retag_failed=1" } else { "" };
     Ok(Redirect::to(&format!("{}?done=merged&moved={}{stale}", scope.base(), merged.moved)).into_response())
 }
@@ -605,7 +606,7 @@ pub async fn campaign_copy(
     let only = if all { None } else { Some(chosen.as_slice()) };
     let done = themes::copy_global(&state.store, &state.search, &signed.actor(), &campaign.id, only)
         .await
-        .or_page()?;
+        .or_change_page()?;
     Ok(Redirect::to(&arrived(&scope, "copied", done)).into_response())
 }
 
@@ -637,7 +638,7 @@ async fn import(state: &AppState, signed: &SignedIn, csrf: &CsrfToken, scope: &S
     };
     let done = themes::import(&state.store, &state.search, &signed.actor(), scope.campaign_id(), &entries)
         .await
-        .or_page()?;
+        .or_change_page()?;
     Ok(Redirect::to(&arrived(scope, "imported", done)).into_response())
 }
 
@@ -915,7 +916,9 @@ async fn save_theme(
         colour: checked.colour,
         parent: checked.parent,
     };
-    let t = themes::edit(&state.store, &signed.actor(), theme, fields, state.clock.now()).await.or_page()?;
+    let t = themes::edit(&state.store, &signed.actor(), theme, fields, state.clock.now())
+        .await
+        .or_change_page()?;
     Ok(Redirect::to(&format!("{}/{}?done=saved", scope.base(), t.id)).into_response())
 }
 
@@ -1036,7 +1039,7 @@ async fn rule(
                 let status = StatusCode::SERVICE_UNAVAILABLE;
                 return theme_page(state, signed, csrf, scope, &theme, forms, p, None, status).await;
             }
-            Err(e) => return Err(e).or_page(),
+            Err(e) => return Err(e).or_change_page(),
         };
         let (added, removed) = (saved.added, saved.removed);
         let global = if in_campaign.is_some() { "" } else { "&global=1" };

@@ -15,6 +15,7 @@ use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ErrorKind};
 use crate::http::form::FormValues;
+use crate::http::manage::themes::outcome::OrChangePage;
 use crate::http::views::{MessagePage, Page, render};
 use crate::tagging::coding::Action;
 use crate::tagging::{self, TaggingError};
@@ -326,7 +327,7 @@ pub async fn change(
         state.clock.now(),
     )
     .await
-    .or_page()?;
+    .or_change_page()?;
     tracing::info!(campaign = %campaign.slug(), story_id = %story.id, theme = %theme.id, action = ?action, "tag changed");
     let to = if back_to_coding {
         format!("{}?story={}", coding_href(&slug), story.id)
@@ -398,7 +399,7 @@ pub async fn bulk(
         // A story of another campaign (or one that is gone): nothing is tagged, and nothing is
         // said about which one, so ids cannot be probed.
         Err(TaggingError::NotFound) => return Err(denied(Denied::NotFound)),
-        Err(e) => return Err(e).or_page(),
+        Err(e) => return Err(e).or_change_page(),
     };
     if v.get("step") != "confirm" {
         let tpl = BulkConfirmPage {
@@ -415,7 +416,7 @@ pub async fn bulk(
     }
     let tagged = tagging::coding::bulk(&state.store, &signed.actor(), &campaign.id, &plan, state.clock.now())
         .await
-        .or_page()?;
+        .or_change_page()?;
     tracing::info!(campaign = %campaign.slug(), theme = %plan.theme.id, stories = tagged, "bulk tagged");
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(Redirect::to(&format!("{back}{sep}tagged={tagged}")).into_response())
