@@ -150,6 +150,25 @@ pub async fn end_sessions(store: &DynStore, by: &User, user_id: &str) -> Result<
     Ok(ended)
 }
 
+/// Starts a session for a person who just proved who they are: the browser's old session (if
+/// any) ends, the new one starts and the login is audited, together.
+pub async fn start_session(
+    store: &DynStore,
+    user: &User,
+    old_session_hash: Option<&str>,
+    new_session_hash: &str,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    if let Some(old) = old_session_hash {
+        tx.delete_session(old).await?;
+    }
+    tx.create_session(new_session_hash, &user.id, now).await?;
+    tx.audit(&AuditEntry::new(actor(user), AuditAction::LoginSucceeded)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Ends the session with this id hash, audited as the logout of its account. A session that no
 /// longer exists is nothing to do.
 pub async fn logout(store: &DynStore, session_hash: &str) -> Result<()> {

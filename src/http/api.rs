@@ -1,8 +1,9 @@
 //! JSON API under `/api/v1` for other front ends and integrations: open campaigns, their
 //! forms, story submission (same validation and scrubbing as the web form) and receipts.
+//! Errors need no `.json()`: `error::decide` answers JSON for every `/api/` path.
 
 use super::AppState;
-use super::error::{Error, ErrorKind, Result, ResultExt};
+use super::error::{Error, ErrorKind, Result};
 use super::limits::ClientAddr;
 use super::routes::Routes;
 use crate::collect::{self, Consent, Submission};
@@ -49,7 +50,7 @@ struct CampaignSummary {
 
 async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<CampaignSummary>>> {
     let today = OffsetDateTime::now_utc().date();
-    let campaigns = state.store.campaigns().await.json()?;
+    let campaigns = state.store.campaigns().await?;
     Ok(Json(
         campaigns
             .into_iter()
@@ -68,9 +69,9 @@ async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<Campai
 
 /// A draft is nobody's business yet: it answers 404 like an unknown slug.
 async fn published(state: &AppState, slug: &str) -> Result<Campaign> {
-    let c = state.store.campaign_by_slug(slug).await.json()?;
+    let c = state.store.campaign_by_slug(slug).await?;
     if c.def.status == CampaignStatus::Draft {
-        return Err(Error::not_found().json());
+        return Err(Error::not_found());
     }
     Ok(c)
 }
@@ -133,10 +134,10 @@ async fn submit_story(
     body: std::result::Result<Json<StoryRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response> {
     let lang = lang_of(&headers);
-    let Json(req) = body.json()?;
+    let Json(req) = body?;
     let campaign = published(&state, &slug).await?;
     if campaign.availability(OffsetDateTime::now_utc().date()) != Availability::Open {
-        return Err(Error::new(ErrorKind::Conflict("campaign is not open for stories".into())).json());
+        return Err(Error::new(ErrorKind::Conflict("campaign is not open for stories".into())));
     }
     let sub = Submission {
         text: req.text,
@@ -175,7 +176,7 @@ async fn submit_story(
         None,
         OffsetDateTime::now_utc(),
     );
-    state.store.insert_story(&story).await.json()?;
+    state.store.insert_story(&story).await?;
     state.search.notify();
     tracing::info!(campaign = %campaign.slug(), story_id = %story.id, "story stored via api");
     // 201 only after the commit above.
@@ -209,14 +210,13 @@ struct CodeBody {
 }
 
 async fn by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<Story> {
-    state.limits.receipt(&ip).map_err(|wait| Error::new(ErrorKind::TooManyRequests(wait)).json())?;
+    state.limits.receipt(&ip).map_err(|wait| Error::new(ErrorKind::TooManyRequests(wait)))?;
     let code = ReceiptCode::parse(code).map_err(|_| {
         Error::new(ErrorKind::BadRequest(
             "A receipt code has 20 letters, like ABCD-EFGH-JKMN-PQRS-TUVW.".into(),
         ))
-        .json()
     })?;
-    state.store.story_by_receipt(&code.hash()).await.json()
+    Ok(state.store.story_by_receipt(&code.hash()).await?)
 }
 
 async fn read_receipt(
@@ -237,7 +237,7 @@ async fn read_receipt_posted(
 
 async fn receipt_response(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<Response> {
     let story = by_code(state, ip, code).await?;
-    let campaign = state.store.campaign(&story.campaign_id).await.json()?;
+    let campaign = state.store.campaign(&story.campaign_id).await?;
     let body = StoryResponse {
         id: story.id,
         campaign: campaign.def.slug,
@@ -276,7 +276,7 @@ async fn withdraw_receipt_posted(
 async fn withdraw_by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<StatusCode> {
     let story = by_code(state, ip, code).await?;
     let audit = AuditEntry::new(Actor::anonymous(), AuditAction::StoryWithdrawn);
-    state.store.delete_story(&story.id, &audit).await.json()?;
+    state.store.delete_story(&story.id, &audit).await?;
     tracing::info!(story_id = %story.id, "story withdrawn by its teller via api");
     Ok(StatusCode::NO_CONTENT)
 }

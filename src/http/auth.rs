@@ -271,20 +271,19 @@ async fn login(
         );
     };
     // Rotate: whatever session this browser had ends; the new one gets a fresh id.
-    if let Some(old) = cookies::get(&headers, &cookies::session_name(&state.config)) {
-        let _ = state.store.delete_session(&token_hash(&old)).await;
-    }
+    let old = cookies::get(&headers, &cookies::session_name(&state.config)).map(|t| token_hash(&t));
     state.limits.login.succeeded(&email, ip);
     let token = new_token();
-    if let Err(e) = state.store.create_session(&token_hash(&token), &user.id, state.clock.now()).await {
-        return super::error::Error::from(e).html(Lang::Nl).into_response();
-    }
-    if let Err(e) = state
-        .store
-        .audit(&AuditEntry::new(Actor::user(&user.id, &user.email), AuditAction::LoginSucceeded))
-        .await
+    if let Err(e) = crate::accounts::start_session(
+        &state.store,
+        &user,
+        old.as_deref(),
+        &token_hash(&token),
+        state.clock.now(),
+    )
+    .await
     {
-        return super::error::Error::from(e).html(Lang::Nl).into_response();
+        return super::error::Error::from(anyhow::anyhow!(e)).into_response();
     }
     tracing::info!(user_id = %user.id, "signed in");
     let home = match user.role {

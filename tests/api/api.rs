@@ -119,3 +119,44 @@ async fn api_lists_open_campaigns_and_hides_drafts(backend: Backend) {
     assert_eq!(missing["code"], "not_found");
 }
 on_both_backends!(api_lists_open_campaigns_and_hides_drafts);
+
+/// Errors are JSON on every `/api/` path and a page elsewhere, decided in one place; the page
+/// is in the language the request asks for (query, cookie or Accept-Language).
+async fn errors_answer_json_on_the_api_and_a_page_in_the_asked_language_elsewhere(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    for (method, path) in [
+        ("GET", "/api/v1/campaigns/bestaat-niet"),
+        ("GET", "/api/v1/nergens"),
+        ("POST", "/api/v1/receipts/lookup"),
+    ] {
+        let req = if method == "GET" {
+            app.client.get(app.url(path))
+        } else {
+            app.client.post(app.url(path)).json(&json!({ "code": "kort" }))
+        };
+        let resp = req.send().await.unwrap();
+        assert!(resp.status().is_client_error(), "{path}: {}", resp.status());
+        let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(body["code"].is_string() && body["message"].is_string(), "{path}: {body}");
+    }
+    let page = |req: reqwest::RequestBuilder| async move {
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        resp.text().await.unwrap()
+    };
+    let nl = page(app.client.get(app.url("/nergens"))).await;
+    assert!(nl.contains("Deze pagina bestaat niet"), "Dutch by default");
+    let en = page(app.client.get(app.url("/nergens")).header("cookie", "lang=en")).await;
+    assert!(
+        !en.contains("Deze pagina bestaat niet") && en.contains("lang=\"en\""),
+        "English from the cookie"
+    );
+    let en = page(app.client.get(app.url("/nergens")).header("accept-language", "en-GB,en;q=0.8")).await;
+    assert!(en.contains("lang=\"en\""), "English from Accept-Language");
+    let nl = page(app.client.get(app.url("/nergens?lang=nl")).header("cookie", "lang=en")).await;
+    assert!(nl.contains("Deze pagina bestaat niet"), "the query wins over the cookie");
+}
+on_both_backends!(errors_answer_json_on_the_api_and_a_page_in_the_asked_language_elsewhere);

@@ -458,3 +458,75 @@ async fn every_route_refuses_the_wrong_people_and_serves_the_right_ones(backend:
     }
 }
 on_both_backends!(every_route_refuses_the_wrong_people_and_serves_the_right_ones);
+
+/// Whoever may not see a campaign gets the same answer for it as for a campaign that does not
+/// exist, on every campaign route: the status, and where a redirect goes.
+async fn a_campaign_one_may_not_see_answers_like_one_that_does_not_exist(backend: Backend) {
+    let Some(app) = crate::helpers::spawn_app_with(backend, |c| {
+        c.story_burst = 100_000;
+        c.stories_per_client_per_hour = 1_000_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let mut other = CampaignDef::from_toml(crate::helpers::DEMO_TOML).unwrap();
+    other.slug = "ander".into();
+    let (other_campaign, _) = app.store.save_campaign(&other, &system_audit()).await.unwrap();
+    let mut people = Vec::new();
+    for (who, role, campaigns) in [
+        (Who::Anonymous, None, vec![]),
+        (Who::Steering, Some(Role::Steering), vec![]),
+        (Who::OtherFacilitator, Some(Role::Facilitator), vec![other_campaign.id.as_str()]),
+    ] {
+        let client = browser();
+        let user_id = match role {
+            Some(r) => Some(sign_in(&app, &client, r, &campaigns).await),
+            None => None,
+        };
+        people.push(Person { who, client, user_id });
+    }
+    let admin = browser();
+    let admin_id = sign_in(&app, &admin, Role::Admin, &[]).await;
+    let member = browser();
+    let member_id = sign_in(&app, &member, Role::Facilitator, &[]).await;
+    let f = fixture(&app, 1, &member_id, &admin_id, &admin_id).await;
+    let unknown =
+        Fixture { slug: "bestaat-niet".into(), ..fixture(&app, 2, &member_id, &admin_id, &admin_id).await };
+
+    let answer = |r: &reqwest::Response| {
+        let to = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap_or("").split('?').next().unwrap_or("").to_string());
+        (r.status(), to)
+    };
+    let mut differences = Vec::new();
+    let mut checked = 0;
+    for (method, path, _) in
+        TABLE.iter().filter(|(_, p, _)| p.contains("{slug}") && p.starts_with("/manage/"))
+    {
+        for person in &people {
+            let known = request(&app, &person.client, method, &concrete(path, &f)).await;
+            let missing = request(&app, &person.client, method, &concrete(path, &unknown)).await;
+            assert!(
+                refused(&known),
+                "{method} {path} as {:?} is not refused: {}",
+                person.who,
+                known.status()
+            );
+            checked += 1;
+            if answer(&known) != answer(&missing) {
+                differences.push(format!(
+                    "{method} {path} as {:?}: {:?} for a real campaign, {:?} for none",
+                    person.who,
+                    answer(&known),
+                    answer(&missing)
+                ));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} requests checked");
+    assert!(differences.is_empty(), "existence leaks:\n{}", differences.join("\n"));
+}
+on_both_backends!(a_campaign_one_may_not_see_answers_like_one_that_does_not_exist);
