@@ -338,9 +338,6 @@ impl CampaignDef {
 
     fn validate_consent_rules(&self) -> Result<(), DefinitionError> {
         let fail = |m: String| Err(DefinitionError(m));
-        if !self.consent_by_age.is_empty() && !self.ask_age_band {
-            return fail("consent_by_age depends on the age band: set ask_age_band = true".into());
-        }
         let mut seen = HashSet::new();
         for rule in &self.consent_by_age {
             if rule.age_bands.is_empty() {

@@ -579,9 +579,9 @@ pub fn about_view(campaign: &Campaign, lang: Lang) -> AboutView {
 fn consent_rule_views(campaign: &Campaign, lang: Lang) -> Vec<ConsentRuleView> {
     let t = super::i18n::ui(lang);
     let mut first_guardian = true;
-    campaign
-        .def
-        .consent_by_age
+    // Without the age question no rule can apply: everyone consents themselves.
+    let rules = if campaign.def.ask_age_band { &campaign.def.consent_by_age[..] } else { &[] };
+    rules
         .iter()
         .map(|rule| {
             let labels: Vec<&str> =

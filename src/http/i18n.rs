@@ -379,7 +379,7 @@ impl Ui {
 
     /// How long a story is kept, in years when it is a whole number of years.
     pub fn retention(&self, days: u32) -> String {
-        let span = match (self.lang, days % 365 == 0, days / 365) {
+        let span = match (self.lang, days.is_multiple_of(365), days / 365) {
             ("nl", true, 1) => "1 jaar".to_string(),
             ("nl", true, n) => format!("{n} jaar"),
             ("nl", false, _) => format!("{days} dagen"),
