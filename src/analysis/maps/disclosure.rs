@@ -77,14 +77,12 @@ impl Network {
     }
 }
 
-/// Whether the hidden cells can be filled with non-negative integers so that row `i` sums to
-/// `rows[i]` and column `j` to `cols[j]`, using only the hidden cells (`skip` excluded).
-fn feasible(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], skip: Option<(usize, usize)>) -> bool {
+/// The largest total the hidden cells (`skip` excluded) can carry with row `i` summing to at
+/// most `rows[i]` and column `j` to at most `cols[j]`: a maximum flow from the rows to the
+/// columns through the hidden cells.
+fn max_fill(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], skip: Option<(usize, usize)>) -> u64 {
     let (r, c) = (rows.len(), cols.len());
     let total: u64 = rows.iter().sum();
-    if total != cols.iter().sum::<u64>() {
-        return false;
-    }
     let (s, t) = (r + c, r + c + 1);
     let mut net = Network::new(r + c + 2);
     for (i, &row) in rows.iter().enumerate() {
@@ -98,57 +96,60 @@ fn feasible(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], skip: Option<(usiz
     for (j, &col) in cols.iter().enumerate() {
         net.cap[r + j][t] = col;
     }
-    net.max_flow(s, t) == total
+    net.max_flow(s, t)
+}
+
+/// Whether the hidden cells can be filled with non-negative integers so that every row and
+/// column adds up exactly.
+fn feasible(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>]) -> bool {
+    let total: u64 = rows.iter().sum();
+    total == cols.iter().sum::<u64>() && max_fill(rows, cols, hidden, None) == total
+}
+
+/// What the hidden cells of each row and of each column add up to (the published total minus
+/// the visible cells).
+fn residual_margins(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> (Vec<u64>, Vec<u64>) {
+    let c = table.first().map_or(0, Vec::len);
+    let rows =
+        (0..table.len()).map(|i| (0..c).filter(|&j| hidden[i][j]).map(|j| table[i][j]).sum()).collect();
+    let cols =
+        (0..c).map(|j| (0..table.len()).filter(|&i| hidden[i][j]).map(|i| table[i][j]).sum()).collect();
+    (rows, cols)
+}
+
+/// The feasible range of hidden cell (i, j) given the residual margins.
+///
+/// The minimum is the total minus the most the other hidden cells can carry: any filling puts
+/// at most that much elsewhere, and augmenting that maximum flow to a full one only adds flow
+/// through (i, j). The maximum is the largest t such that taking t from row i and column j
+/// leaves a feasible rest, bisected (feasibility is monotone in t).
+fn cell_range(rows: &[u64], cols: &[u64], hidden: &[Vec<bool>], i: usize, j: usize) -> (u64, u64) {
+    let total: u64 = rows.iter().sum();
+    let min = total - max_fill(rows, cols, hidden, Some((i, j)));
+    let (mut lo, mut hi) = (min, rows[i].min(cols[j]));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let (mut r2, mut c2) = (rows.to_vec(), cols.to_vec());
+        r2[i] -= mid;
+        c2[j] -= mid;
+        if feasible(&r2, &c2, hidden) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    (min, lo)
 }
 
 /// The exact range [min, max] of every hidden cell of `table` that a reader can derive from
 /// the row totals, column totals and visible cells (`None` for visible cells).
 pub fn bounds(table: &[Vec<u64>], hidden: &[Vec<bool>]) -> Vec<Vec<Option<(u64, u64)>>> {
-    let c = table.first().map_or(0, Vec::len);
-    // What the hidden cells of each row and column must add up to.
-    let rows: Vec<u64> =
-        (0..table.len()).map(|i| (0..c).filter(|&j| hidden[i][j]).map(|j| table[i][j]).sum()).collect();
-    let cols: Vec<u64> =
-        (0..c).map(|j| (0..table.len()).filter(|&i| hidden[i][j]).map(|i| table[i][j]).sum()).collect();
-    let mut out = vec![vec![None; c]; table.len()];
-    for i in 0..table.len() {
-        for j in 0..c {
-            if !hidden[i][j] {
-                continue;
-            }
-            // Largest t with the cell at least t: take t from its row and column and check
-            // the rest still fits (monotone in t, so bisect).
-            let (mut lo, mut hi) = (0u64, rows[i].min(cols[j]));
-            while lo < hi {
-                let mid = (lo + hi).div_ceil(2);
-                let (mut r2, mut c2) = (rows.clone(), cols.clone());
-                r2[i] -= mid;
-                c2[j] -= mid;
-                if feasible(&r2, &c2, hidden, None) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            let max = lo;
-            // Smallest value: the same check bisected from below, with the cell taking exactly t
-            // (t = 0 is "the others can carry everything").
-            let (mut lo2, mut hi2) = (0u64, max);
-            while lo2 < hi2 {
-                let mid = (lo2 + hi2) / 2;
-                let (mut r2, mut c2) = (rows.clone(), cols.clone());
-                r2[i] -= mid;
-                c2[j] -= mid;
-                if feasible(&r2, &c2, hidden, Some((i, j))) {
-                    hi2 = mid;
-                } else {
-                    lo2 = mid + 1;
-                }
-            }
-            out[i][j] = Some((lo2, max));
-        }
-    }
-    out
+    let (rows, cols) = residual_margins(table, hidden);
+    (0..table.len())
+        .map(|i| {
+            (0..cols.len()).map(|j| hidden[i][j].then(|| cell_range(&rows, &cols, hidden, i, j))).collect()
+        })
+        .collect()
 }
 
 /// Which cells of `table` to hide at threshold `k`: counts 1 to k − 1 (`Small`, plus any cell
@@ -186,13 +187,16 @@ pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Opti
     let mask = |m: &[Vec<Option<Hidden>>]| -> Vec<Vec<bool>> {
         m.iter().map(|row| row.iter().map(Option::is_some).collect()).collect()
     };
-    let width = |m: &[Vec<bool>], i: usize, j: usize| bounds(table, m)[i][j].map_or(0, |(lo, hi)| hi - lo);
+    let width = |m: &[Vec<bool>], i: usize, j: usize| {
+        let (rows, cols) = residual_margins(table, m);
+        let (lo, hi) = cell_range(&rows, &cols, m, i, j);
+        hi - lo
+    };
     loop {
         let hidden = mask(&marks);
-        let b = bounds(table, &hidden);
-        let exposed = (0..r).flat_map(|i| (0..c).map(move |j| (i, j))).find(|&(i, j)| {
-            marks[i][j] == Some(Hidden::Small) && b[i][j].is_some_and(|(lo, hi)| hi - lo < k)
-        });
+        let exposed = (0..r)
+            .flat_map(|i| (0..c).map(move |j| (i, j)))
+            .find(|&(i, j)| marks[i][j] == Some(Hidden::Small) && width(&hidden, i, j) < k);
         let Some((i, j)) = exposed else { return marks };
         // (safe, width, −new cells, −new total): the best rectangle is the largest.
         let mut best: Option<(Score, Vec<(usize, usize)>)> = None;
@@ -502,6 +506,18 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                 }
             }
         }
+    }
+    if k > 1 {
+        out.notes.push(match out.settings.language {
+            super::Language::Nl => format!(
+                "Aantallen van 1 tot {} staan als <{k}; met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn. Bij verborgen cellen staan geen aandelen, citaten, woorden of toetsen.",
+                k - 1
+            ),
+            super::Language::En => format!(
+                "Counts from 1 to {} are shown as <{k}; counts hidden as × could otherwise be worked out from the totals. Hidden cells show no shares, quotes, words or tests.",
+                k - 1
+            ),
+        });
     }
     out.disclosure = Some(Disclosure {
         k,

@@ -174,15 +174,17 @@ pub enum MapError {
 }
 
 /// A statistical test as the map shows it.
+///
+/// Fields in the order a page shows them: effect size first, then q.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Test {
     pub method: Method,
-    pub statistic: f64,
-    pub df: Option<f64>,
-    pub p: f64,
+    pub effect: Effect,
     /// Benjamini–Hochberg q over all tests of the map.
     pub q: Option<f64>,
-    pub effect: Effect,
+    pub p: f64,
+    pub statistic: f64,
+    pub df: Option<f64>,
     /// The group keys the test compared (groups too small to test are left out).
     pub groups: Vec<String>,
     /// A caveat, e.g. that expected counts are small and p is approximate.

@@ -247,6 +247,7 @@ fn disclosure_hides_small_groups_and_everything_from_hidden_cells() {
     let json = serde_json::to_value(&shown).unwrap();
     assert!(json["themes"][0]["cells"][2]["count"].is_null());
     assert_eq!(json["groups"][0]["count"], 30);
+    assert!(shown.notes.last().unwrap().starts_with("Aantallen van 1 tot 4 staan als <5"));
 }
 
 #[test]
@@ -320,12 +321,12 @@ fn a_single_choice_with_several_options_says_when_its_p_is_approximate() {
     // Option 2 is chosen by two stories only: a 3 × 3 table with small expected counts.
     let mut seen = 0;
     for s in &mut input.stories {
-        if let Answer::Choice(c) = &mut s.answers[2] {
-            if c == &vec![2] {
-                seen += 1;
-                if seen > 2 {
-                    *c = vec![1];
-                }
+        if let Answer::Choice(c) = &mut s.answers[2]
+            && c == &vec![2]
+        {
+            seen += 1;
+            if seen > 2 {
+                *c = vec![1];
             }
         }
     }
