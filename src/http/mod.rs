@@ -16,6 +16,7 @@ pub mod home;
 pub mod i18n;
 pub mod limits;
 pub mod manage;
+pub mod maps;
 pub mod openapi;
 pub mod receipt;
 pub mod routes;
@@ -63,6 +64,7 @@ pub fn all_routes() -> routes::Routes {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(search::routes())
+        .merge(maps::routes())
         .merge(openapi::routes())
 }
 

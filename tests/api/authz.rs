@@ -118,6 +118,9 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/manage/campaigns/{slug}/agreement/{sample_id}", Campaign),
     ("GET", "/manage/campaigns/{slug}/agreement/{sample_id}/code", Campaign),
     ("POST", "/manage/campaigns/{slug}/agreement/{sample_id}/code", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map/table/{table}", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map/chart/{chart}", Campaign),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),
@@ -215,6 +218,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{thread}", "0")
         .replace("{code}", "ABCD-EFGH-JKMN-PQRS-TUVW")
         .replace("{file}", "app.css")
+        .replace("{table}", "themes.csv")
+        .replace("{chart}", "themes.svg")
         .replace("{id}", id)
 }
 
