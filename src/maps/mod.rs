@@ -3,6 +3,7 @@
 //! index; the map computed by the pure core in [`crate::analysis::maps`]; disclosure control for
 //! the steering group. The numbers come from the core; this module only gathers and labels.
 
+pub mod frozen;
 pub mod view;
 
 use std::collections::{BTreeMap, HashMap};

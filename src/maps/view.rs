@@ -272,7 +272,8 @@ fn sentence_of(s: &crate::analysis::maps::signifiers::SignifierSummary) -> Strin
 }
 
 fn theme_view(built: &Built, row: &ThemeRow, campaign_id: &str, query: &str, nl: bool) -> ThemeView {
-    let keys: Vec<(&str, &str)> = built.map.groups.iter().map(|g| (g.key.as_str(), g.label.as_str())).collect();
+    let keys: Vec<(&str, &str)> =
+        built.map.groups.iter().map(|g| (g.key.as_str(), g.label.as_str())).collect();
     let cells = row
         .cells
         .iter()

@@ -36,6 +36,7 @@
 //! sets, coding samples), compiled once per backend; `sqlite.rs` and `postgres.rs` hold only what
 //! differs. SQL texts live in `sql.rs`, row types in `rows.rs`.
 
+pub mod maps;
 mod postgres;
 mod rows;
 mod sql;
@@ -279,6 +280,11 @@ pub trait Store: Send + Sync + 'static {
         tx.commit().await?;
         Ok(out)
     }
+    async fn frozen_map(&self, id: &str) -> Result<maps::FrozenMap>;
+    /// A campaign's frozen maps, newest first.
+    async fn frozen_maps(&self, campaign_id: &str) -> Result<Vec<maps::FrozenMap>>;
+    /// Published maps of all campaigns, newest first.
+    async fn published_maps(&self) -> Result<Vec<maps::FrozenMap>>;
     async fn story_set(&self, id: &str) -> Result<StorySet>;
     /// Sets made by this user, and sets of the given campaigns.
     async fn story_sets(&self, user_id: &str, campaign_ids: &[String], all: bool) -> Result<Vec<StorySet>>;

@@ -277,3 +277,50 @@ async fn steering_cannot_subtract_two_free_text_searches(backend: Backend) {
     }
 }
 on_both_backends!(steering_cannot_subtract_two_free_text_searches);
+
+async fn frozen_map_renders_from_its_snapshot_and_withdrawal_wins(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (youth, _parents, _t) = tagged_campaign(&app).await;
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let resp = app
+        .post_form(
+            "/manage/campaigns/eigen-netwerk/map/freeze",
+            &[("q", ""), ("by", "perspective"), ("title", "Sessie 1")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let frozen = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = app.get(&frozen).await.text().await.unwrap();
+    assert!(html.contains("Sessie 1") && html.contains(r#"<dd id="map-stories">46</dd>"#));
+    assert!(html.contains("geen verhaal ingetrokken"));
+    let quoted: Vec<&String> =
+        youth.iter().filter(|id| html.contains(&format!("data-story=\"{id}\""))).collect();
+    assert!(!quoted.is_empty(), "the frozen map lists and quotes youth stories");
+    let gone = quoted[0].clone();
+
+    // Live data moves on; the frozen numbers stay, the withdrawn story disappears.
+    let audit = AuditEntry::new(Actor::system(), AuditAction::StoryWithdrawn).target(format!("story:{gone}"));
+    app.store.delete_story(&gone, &audit).await.unwrap();
+    let html = app.get(&frozen).await.text().await.unwrap();
+    assert!(html.contains(r#"<dd id="map-stories">46</dd>"#), "numbers as frozen");
+    assert!(html.contains("is 1 verhaal ingetrokken"), "the page says how many were withdrawn");
+    assert!(!html.contains(&gone), "a withdrawn story is gone from quotes and story lists");
+
+    // Publish; the steering group sees it with small cells hidden.
+    let publish = format!("{frozen}/publish");
+    assert_eq!(app.post_form(&publish, &[]).await.status(), StatusCode::SEE_OTHER);
+    let steering = TestApp::second_browser(&app);
+    steering.sign_in_as(Role::Steering, &[]).await;
+    let list = steering.get("/published").await.text().await.unwrap();
+    assert!(list.contains("Sessie 1"));
+    let id = frozen.rsplit('/').next().unwrap();
+    let page = steering.get(&format!("/published/{id}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("&lt;5"), "3 parent stories are shown as <5");
+    assert!(!html.contains("/search?"), "no search links for the steering group");
+    let audit = app.store.audit_entries(&Default::default()).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "map_frozen"));
+    assert!(audit.iter().any(|a| a.action == "map_published"));
+}
+on_both_backends!(frozen_map_renders_from_its_snapshot_and_withdrawal_wins);

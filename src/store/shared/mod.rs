@@ -15,6 +15,7 @@ pub mod campaigns;
 pub mod codebook;
 pub mod coordination;
 pub mod jobs;
+pub mod maps;
 pub mod samples;
 pub mod stories;
 pub mod story_sets;
@@ -124,6 +125,15 @@ impl StoreTx for Tx {
         accounts::delete_user_sessions(&mut self.0, user_id).await
     }
 
+    async fn freeze_map(&mut self, map: &crate::store::maps::FrozenMap) -> Result<()> {
+        maps::freeze_map(&mut self.0, map).await
+    }
+    async fn publish_map(&mut self, id: &str, at: OffsetDateTime) -> Result<()> {
+        maps::publish_map(&mut self.0, id, at).await
+    }
+    async fn frozen_map(&mut self, id: &str) -> Result<crate::store::maps::FrozenMap> {
+        maps::frozen_map(&mut self.0, id).await
+    }
     async fn create_story_set(&mut self, set: &StorySet) -> Result<()> {
         story_sets::create_story_set(&mut self.0, set).await
     }
@@ -341,6 +351,15 @@ impl Store for Backend {
         audit::audit_entries(&mut *self.reader().await?, filter).await
     }
 
+    async fn frozen_map(&self, id: &str) -> Result<crate::store::maps::FrozenMap> {
+        maps::frozen_map(&mut *self.reader().await?, id).await
+    }
+    async fn frozen_maps(&self, campaign_id: &str) -> Result<Vec<crate::store::maps::FrozenMap>> {
+        maps::frozen_maps(&mut *self.reader().await?, campaign_id).await
+    }
+    async fn published_maps(&self) -> Result<Vec<crate::store::maps::FrozenMap>> {
+        maps::published_maps(&mut *self.reader().await?).await
+    }
     async fn story_set(&self, id: &str) -> Result<StorySet> {
         story_sets::story_set(&mut *self.reader().await?, id).await
     }
