@@ -25,6 +25,10 @@ pub enum Permission<'a> {
     SearchStories,
     /// Change one's own password.
     ManageOwnAccount,
+    /// Make, freeze and publish perspective maps of a campaign (its facilitators).
+    MakeMaps(&'a str),
+    /// Published (frozen, disclosure-controlled) maps: the steering group's view of maps.
+    ViewPublishedMaps,
 }
 
 /// Why something is refused. A facilitator who is not a member of a campaign is told it does
@@ -60,7 +64,7 @@ impl Viewer {
             Role::Steering => Err(Denied::Forbidden),
         };
         match p {
-            ManageOwnAccount | ViewOverview => Ok(()),
+            ManageOwnAccount | ViewOverview | ViewPublishedMaps => Ok(()),
             UseWorkspace | CreateCampaign | SearchStories => match role {
                 Role::Admin | Role::Facilitator => Ok(()),
                 Role::Steering => Err(Denied::Forbidden),
@@ -69,7 +73,8 @@ impl Viewer {
             | ReadStories(id)
             | DeleteStory(id)
             | FollowUpSafeguarding(id)
-            | ExportStories(id) => campaign_scoped(id),
+            | ExportStories(id)
+            | MakeMaps(id) => campaign_scoped(id),
             ManageMembers | ManageUsers | ViewAudit => match role {
                 Role::Admin => Ok(()),
                 _ => Err(Denied::Forbidden),

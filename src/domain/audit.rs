@@ -24,10 +24,12 @@ pub enum AuditAction {
     StoriesExported,
     SafeguardingFollowUp,
     RetentionDeleted,
+    MapFrozen,
+    MapPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -43,6 +45,8 @@ impl AuditAction {
         AuditAction::StoriesExported,
         AuditAction::SafeguardingFollowUp,
         AuditAction::RetentionDeleted,
+        AuditAction::MapFrozen,
+        AuditAction::MapPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +66,8 @@ impl AuditAction {
             AuditAction::StoriesExported => "stories_exported",
             AuditAction::SafeguardingFollowUp => "safeguarding_follow_up",
             AuditAction::RetentionDeleted => "retention_deleted",
+            AuditAction::MapFrozen => "map_frozen",
+            AuditAction::MapPublished => "map_published",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod home;
 pub mod i18n;
 pub mod limits;
 pub mod manage;
+pub mod maps;
 pub mod openapi;
 pub mod page;
 pub mod receipt;
@@ -64,6 +65,7 @@ pub fn all_routes() -> routes::Routes {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(search::routes())
+        .merge(maps::routes())
         .merge(openapi::routes())
 }
 

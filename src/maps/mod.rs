@@ -3,6 +3,9 @@
 //! index; the map computed by the pure core in [`crate::analysis::maps`]; disclosure control for
 //! the steering group. The numbers come from the core; this module only gathers and labels.
 
+pub mod frozen;
+pub mod view;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -82,6 +85,9 @@ pub struct Built {
     /// (story, theme) pairs with an accepted tag: the tag states the map used.
     #[serde(skip)]
     pub accepted: Vec<(String, String)>,
+    /// Each story's group key on the axis (stories without a value are left out).
+    #[serde(skip)]
+    pub group_of: HashMap<String, String>,
 }
 
 /// The choice fields a map can compare by: (key, label).
@@ -132,6 +138,11 @@ pub async fn build(
         },
         ..Settings::default()
     };
+    let group_of = input
+        .stories
+        .iter()
+        .filter_map(|s| s.group.map(|g| (s.id.clone(), input.groups[g].key.clone())))
+        .collect();
     let map = core::compute(&input, &settings).map_err(|e| MapsError::Other(anyhow::anyhow!(e)))?;
     let filter = match &req.source {
         Source::Campaign => String::new(),
@@ -148,6 +159,7 @@ pub async fn build(
         map,
         story_ids: ids,
         accepted,
+        group_of,
     })
 }
 

@@ -36,6 +36,7 @@
 //! sets, coding samples), compiled once per backend; `sqlite.rs` and `postgres.rs` hold only what
 //! differs. SQL texts live in `sql.rs`, row types in `rows.rs`.
 
+pub mod maps;
 mod parts;
 mod postgres;
 mod rows;
@@ -115,6 +116,7 @@ pub trait Store:
     + SampleStore
     + JobStore
     + CoordinationStore
+    + MapStore
 {
 }
 
@@ -128,7 +130,8 @@ impl<
         + CodebookStore
         + SampleStore
         + JobStore
-        + CoordinationStore,
+        + CoordinationStore
+        + MapStore,
 > Store for T
 {
 }

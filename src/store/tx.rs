@@ -68,6 +68,11 @@ pub trait StoreTx: Send {
     async fn delete_user_sessions(&mut self, user_id: &str) -> Result<u64>;
 
     // Story sets.
+    /// Stores a frozen perspective map.
+    async fn freeze_map(&mut self, map: &crate::store::maps::FrozenMap) -> Result<()>;
+    /// Publishes a frozen map to the steering group (once; `NotFound` if already published).
+    async fn publish_map(&mut self, id: &str, at: time::OffsetDateTime) -> Result<()>;
+    async fn frozen_map(&mut self, id: &str) -> Result<crate::store::maps::FrozenMap>;
     async fn create_story_set(&mut self, set: &StorySet) -> Result<()>;
     async fn story_set(&mut self, id: &str) -> Result<StorySet>;
     async fn rename_story_set(&mut self, id: &str, name: &str) -> Result<()>;

@@ -118,6 +118,15 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/manage/campaigns/{slug}/agreement/{sample_id}", Campaign),
     ("GET", "/manage/campaigns/{slug}/agreement/{sample_id}/code", Campaign),
     ("POST", "/manage/campaigns/{slug}/agreement/{sample_id}/code", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map/table/{table}", Campaign),
+    ("GET", "/manage/campaigns/{slug}/map/chart/{chart}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/map/freeze", Campaign),
+    ("GET", "/manage/campaigns/{slug}/maps", Campaign),
+    ("GET", "/manage/campaigns/{slug}/maps/{map_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/maps/{map_id}/publish", Campaign),
+    ("GET", "/published", SignedIn),
+    ("GET", "/published/{map_id}", SignedIn),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),
@@ -192,6 +201,8 @@ struct Fixture {
     job: String,
     /// A coding sample of the fixture campaign (its story, its theme).
     sample: String,
+    /// A frozen, published perspective map of the fixture campaign.
+    map: String,
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -215,6 +226,9 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{thread}", "0")
         .replace("{code}", "ABCD-EFGH-JKMN-PQRS-TUVW")
         .replace("{file}", "app.css")
+        .replace("{map_id}", &f.map)
+        .replace("{table}", "themes.csv")
+        .replace("{chart}", "themes.svg")
         .replace("{id}", id)
 }
 
@@ -320,7 +334,25 @@ async fn fixture(app: &TestApp, n: usize, member: &str, admin: &str, victim: &st
         created_at: now,
     };
     app.store.create_sample(&sample).await.unwrap();
+    let built = luister::maps::build(&app.store, None, &c, &Default::default()).await.unwrap();
+    let map = luister::maps::frozen::freeze(
+        &app.store,
+        &c,
+        &built,
+        "",
+        "authz",
+        20,
+        5,
+        luister::domain::Actor::system(),
+        now,
+    )
+    .await
+    .unwrap();
+    luister::maps::frozen::publish(&app.store, &c, &map.id, luister::domain::Actor::system(), now)
+        .await
+        .unwrap();
     Fixture {
+        map: map.id,
         job,
         sample: sample.id,
         slug: def.slug,

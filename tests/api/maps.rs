@@ -6,7 +6,8 @@ use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::on_both_backends;
 use luister::domain::story::StorySource;
 use luister::domain::theme::{Tag, TagSource, TagState, Theme};
-use luister::domain::{Actor, AgeBand, Answer, AuditAction, AuditEntry, NewStory, Perspective};
+use luister::domain::{Actor, AgeBand, Answer, AuditAction, AuditEntry, NewStory, Perspective, Role};
+use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -201,3 +202,125 @@ async fn map_cli_with_disclosure_hides_small_cells_and_compares_by_age_band(back
     assert!(String::from_utf8_lossy(&out.stderr).contains("regie"));
 }
 on_both_backends!(map_cli_with_disclosure_hides_small_cells_and_compares_by_age_band);
+
+async fn map_page_shows_the_numbers_and_refuses_like_other_manage_pages(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (_youth, _parents, t) = tagged_campaign(&app).await;
+    let base = "/manage/campaigns/eigen-netwerk/map";
+
+    // Steering and a facilitator of another campaign get what they get for a campaign that
+    // does not exist.
+    let steering = TestApp::second_browser(&app);
+    steering.sign_in_as(Role::Steering, &[]).await;
+    let other = TestApp::second_browser(&app);
+    other.sign_in_as(Role::Facilitator, &[]).await;
+    for who in [&steering, &other] {
+        let real = who.get(base).await.status();
+        let none = who.get("/manage/campaigns/bestaat-niet/map").await.status();
+        assert_eq!(real, none, "the map of a campaign one may not see answers as a missing one");
+        assert!(real == StatusCode::NOT_FOUND || real == StatusCode::FORBIDDEN, "{real}");
+        let csv = who.get(&format!("{base}/table/themes.csv")).await.status();
+        assert!(csv == StatusCode::NOT_FOUND || csv == StatusCode::FORBIDDEN, "{csv}");
+    }
+
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let resp = app.get(base).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains(r#"<dd id="map-stories">46</dd>"#), "46 stories on the map");
+    assert!(html.contains("Wachtlijst"));
+    assert!(html.contains(">12</a> (50%)"), "12 of 24 youth stories, linked");
+    assert!(html.contains("toetsen gedaan") && html.contains("false discovery rate"));
+    assert!(html.contains("tellen als onafhankelijk"));
+    assert!(html.contains("<details>"), "the numbers behind the sentence");
+    assert!(html.contains("<svg"), "charts are drawn");
+    // Every cell links to the search page with that filter.
+    let href = format!("f=theme%3A{}", t.id);
+    assert!(html.contains(&href), "cell link to the stories behind it");
+
+    let by_age = app.get(&format!("{base}?by=age_band")).await.text().await.unwrap();
+    assert!(by_age.contains("Vertellers van 18 – 22"));
+    let bad = app.get(&format!("{base}?by=regie")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    let csv = app.get(&format!("{base}/table/themes.csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("thema,groep,verhalen"), "{body}");
+    assert!(body.contains("Wachtlijst,Jongeren,12,50%"), "{body}");
+    let svg = app.get(&format!("{base}/chart/themes.svg")).await;
+    assert_eq!(svg.status(), StatusCode::OK);
+    assert!(svg.text().await.unwrap().contains("<title"));
+}
+on_both_backends!(map_page_shows_the_numbers_and_refuses_like_other_manage_pages);
+
+/// Issue 10 item 8: for the steering account, `wachtlijst` and `wachtlijst -jeugdzorg` counted
+/// per age band could be subtracted to reveal what `wachtlijst jeugdzorg` hides. The steering
+/// role has no free-text search at all, so neither count is given.
+async fn steering_cannot_subtract_two_free_text_searches(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    tagged_campaign(&app).await;
+    let steering = TestApp::second_browser(&app);
+    steering.sign_in_as(Role::Steering, &[]).await;
+    for q in ["wachtlijst", "wachtlijst -jeugdzorg", "wachtlijst jeugdzorg"] {
+        let path =
+            format!("/search?{}", serde_urlencoded::to_string([("q", q), ("f", "age:18-22")]).unwrap());
+        let resp = steering.get(&path).await;
+        assert!(
+            matches!(resp.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "steering search '{q}' answered {}",
+            resp.status()
+        );
+        let body = resp.text().await.unwrap();
+        assert!(!body.contains("verhalen gevonden") && !body.contains("24"), "no count for '{q}'");
+    }
+}
+on_both_backends!(steering_cannot_subtract_two_free_text_searches);
+
+async fn frozen_map_renders_from_its_snapshot_and_withdrawal_wins(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (youth, _parents, _t) = tagged_campaign(&app).await;
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let resp = app
+        .post_form(
+            "/manage/campaigns/eigen-netwerk/map/freeze",
+            &[("q", ""), ("by", "perspective"), ("title", "Sessie 1")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let frozen = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = app.get(&frozen).await.text().await.unwrap();
+    assert!(html.contains("Sessie 1") && html.contains(r#"<dd id="map-stories">46</dd>"#));
+    assert!(html.contains("geen verhaal ingetrokken"));
+    let quoted: Vec<&String> =
+        youth.iter().filter(|id| html.contains(&format!("data-story=\"{id}\""))).collect();
+    assert!(!quoted.is_empty(), "the frozen map lists and quotes youth stories");
+    let gone = quoted[0].clone();
+
+    // Live data moves on; the frozen numbers stay, the withdrawn story disappears.
+    let audit = AuditEntry::new(Actor::system(), AuditAction::StoryWithdrawn).target(format!("story:{gone}"));
+    app.store.delete_story(&gone, &audit).await.unwrap();
+    let html = app.get(&frozen).await.text().await.unwrap();
+    assert!(html.contains(r#"<dd id="map-stories">46</dd>"#), "numbers as frozen");
+    assert!(html.contains("is 1 verhaal ingetrokken"), "the page says how many were withdrawn");
+    assert!(!html.contains(&gone), "a withdrawn story is gone from quotes and story lists");
+
+    // Publish; the steering group sees it with small cells hidden.
+    let publish = format!("{frozen}/publish");
+    assert_eq!(app.post_form(&publish, &[]).await.status(), StatusCode::SEE_OTHER);
+    let steering = TestApp::second_browser(&app);
+    steering.sign_in_as(Role::Steering, &[]).await;
+    let list = steering.get("/published").await.text().await.unwrap();
+    assert!(list.contains("Sessie 1"));
+    let id = frozen.rsplit('/').next().unwrap();
+    let page = steering.get(&format!("/published/{id}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("&lt;5"), "3 parent stories are shown as <5");
+    assert!(!html.contains("/search?"), "no search links for the steering group");
+    let audit = app.store.audit_entries(&Default::default()).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "map_frozen"));
+    assert!(audit.iter().any(|a| a.action == "map_published"));
+}
+on_both_backends!(frozen_map_renders_from_its_snapshot_and_withdrawal_wins);

@@ -15,6 +15,7 @@ pub mod campaigns;
 pub mod codebook;
 pub mod coordination;
 pub mod jobs;
+pub mod maps;
 pub mod samples;
 pub mod stories;
 pub mod story_sets;
@@ -122,6 +123,15 @@ impl StoreTx for Tx {
         accounts::delete_user_sessions(&mut self.0, user_id).await
     }
 
+    async fn freeze_map(&mut self, map: &crate::store::maps::FrozenMap) -> Result<()> {
+        maps::freeze_map(&mut self.0, map).await
+    }
+    async fn publish_map(&mut self, id: &str, at: OffsetDateTime) -> Result<()> {
+        maps::publish_map(&mut self.0, id, at).await
+    }
+    async fn frozen_map(&mut self, id: &str) -> Result<crate::store::maps::FrozenMap> {
+        maps::frozen_map(&mut self.0, id).await
+    }
     async fn create_story_set(&mut self, set: &StorySet) -> Result<()> {
         story_sets::create_story_set(&mut self.0, set).await
     }
