@@ -13,6 +13,9 @@ use std::str::FromStr;
 use std::time::Duration;
 use time::OffsetDateTime;
 
+// Compiled once per backend on purpose (see shared/mod.rs), so clippy's duplicate-module lint
+// does not apply.
+#[allow(clippy::duplicate_mod)]
 #[path = "shared/mod.rs"]
 mod shared;
 
