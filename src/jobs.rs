@@ -2,6 +2,7 @@
 //! campaign (the database refuses a second queued or running job, across instances), progress written to the database so any page (and any instance) can show it,
 //! cancellable, and marked failed — not lost — if the service stops while one runs.
 
+use crate::domain::AuditEntry;
 use crate::domain::job::{Job, JobStatus};
 use crate::store::DynStore;
 use std::collections::HashMap;
@@ -132,6 +133,24 @@ impl Jobs {
         F: FnOnce(Progress) -> Fut + Send + 'static,
         Fut: Future<Output = anyhow::Result<serde_json::Value>> + Send + 'static,
     {
+        self.start_audited(campaign_id, kind, params, created_by, None, work).await
+    }
+
+    /// As `start`, and the job row commits together with `audit` (its target becomes the job):
+    /// a change a person asked for that runs as a job is audited when it is asked for.
+    pub async fn start_audited<F, Fut>(
+        self: &Arc<Self>,
+        campaign_id: &str,
+        kind: &str,
+        params: serde_json::Value,
+        created_by: Option<String>,
+        audit: Option<AuditEntry>,
+        work: F,
+    ) -> Result<Job, JobError>
+    where
+        F: FnOnce(Progress) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<serde_json::Value>> + Send + 'static,
+    {
         let now = OffsetDateTime::now_utc();
         let job = Job {
             id: uuid::Uuid::new_v4().to_string(),
@@ -147,7 +166,20 @@ impl Jobs {
             started_at: Some(now),
             finished_at: None,
         };
-        match self.store.create_job(&job).await {
+        let created = match audit {
+            None => self.store.create_job(&job).await,
+            Some(entry) => {
+                let entry = entry.target(format!("job:{}", job.id));
+                async {
+                    let mut tx = self.store.begin().await?;
+                    tx.create_job(&job).await?;
+                    tx.audit(&entry).await?;
+                    tx.commit().await
+                }
+                .await
+            }
+        };
+        match created {
             Ok(()) => {}
             Err(crate::store::StoreError::Conflict(what)) if what == "running_job" => {
                 return Err(JobError::Busy);

@@ -513,7 +513,7 @@ pub async fn start_change(
     from_job: &str,
     run: Run,
     change: Change,
-    by: Option<String>,
+    by: &Actor,
 ) -> Result<Job, JobError> {
     let (store, campaign) = (store.clone(), campaign_id.to_string());
     let kind = match change {
@@ -524,7 +524,11 @@ pub async fn start_change(
     if let Some(map) = params.as_object_mut() {
         map.insert("from_job".into(), from_job.into());
     }
-    jobs.start(campaign_id, kind, params, by, move |p| async move {
+    let details = json!({ "change": format!("threads_{kind}"), "params": params.clone() });
+    let audit = AuditEntry::new(by.clone(), AuditAction::CampaignChanged)
+        .campaign(campaign_id.to_string())
+        .details(details);
+    jobs.start_audited(campaign_id, kind, params, by.user_id.clone(), Some(audit), move |p| async move {
         let new = match change {
             Change::Split { thread, k } => split(&store, &campaign, &run, thread, k, p).await?,
             Change::Merge { a, b } => merge(&store, &campaign, &run, a, b, p).await?,

@@ -157,6 +157,21 @@ async fn facilitator_runs_discovery_inspects_renames_promotes_splits_and_merges_
         new.size
     );
 
+    // Asking for a split or a merge is audited with the job it started.
+    let filter = luister::domain::audit::AuditFilter {
+        campaign_id: Some(app.campaign.id.clone()),
+        limit: 100,
+        ..Default::default()
+    };
+    let entries = app.store.audit_entries(&filter).await.unwrap();
+    for (change, job) in [("threads_split", &split_id), ("threads_merge", &job_of(&resp))] {
+        let entry = entries
+            .iter()
+            .find(|e| e.details["change"] == change)
+            .unwrap_or_else(|| panic!("{change} audited"));
+        assert_eq!(entry.target.as_deref(), Some(format!("job:{job}").as_str()));
+    }
+
     // The start page lists the runs.
     let html = page(&app, &format!("{BASE}/discovery")).await;
     assert!(html.contains("Draad splitsen") && html.contains("Draden samenvoegen"));

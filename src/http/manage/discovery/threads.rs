@@ -546,7 +546,7 @@ pub async fn change(
                 &job.id,
                 run,
                 Change::Split { thread, k },
-                Some(signed.0.user.id.clone()),
+                &signed.actor(),
             )
             .await;
             started(&state, &signed, &campaign, outcome).await
@@ -567,7 +567,7 @@ pub async fn change(
                 &job.id,
                 run,
                 Change::Merge { a: thread, b: other },
-                Some(signed.0.user.id.clone()),
+                &signed.actor(),
             )
             .await;
             started(&state, &signed, &campaign, outcome).await
