@@ -3,6 +3,7 @@
 //! perspective maps. Pure functions over plain data.
 
 pub mod agreement;
+pub mod dashboard;
 pub mod discovery;
 pub mod language;
 pub mod maps;

@@ -34,7 +34,7 @@ pub mod ranks;
 pub mod words;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 /// Why a statistic could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
