@@ -18,6 +18,7 @@ pub mod charts;
 pub mod clock;
 pub mod collect;
 pub mod config;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod http;

@@ -11,7 +11,8 @@
 //! - In each table, counts 1 to k − 1 are hidden and more cells are hidden until no hidden cell
 //!   can be recomputed from the totals ([`disclosure::protect`], the maps' rule).
 //! - Regions with fewer than k stories are pooled into one row.
-//! - A theme's count where the period × group count is hidden is hidden too, and a share, an
+//! - A theme's count where the period × group count is hidden is hidden too, each group's
+//!   column is protected against its own total ([`protect_columns`]), and a share, an
 //!   interval or a test is never computed from a hidden cell.
 //! - The tables are fixed for a campaign: a filter (period range, group, region) only selects
 //!   rows and columns of them, never computes new counts, so two filtered views cannot be
@@ -25,7 +26,7 @@
 use serde::Serialize;
 use time::{Date, Month};
 
-use super::maps::Hidden;
+pub use super::maps::Hidden;
 use super::maps::disclosure::protect;
 use super::stats::contingency::{FisherOptions, chi_square, fisher_exact};
 use super::stats::interval::{newcombe, wilson};
@@ -240,7 +241,8 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
     }
     let shown: Vec<usize> = (0..ng).filter(|&g| per_group[g] >= k).collect();
     let col_of = |g: usize| shown.iter().position(|&x| x == g);
-    let stories: Vec<&StoryPoint> = input.stories.iter().filter(|s| s.group < ng && col_of(s.group).is_some()).collect();
+    let stories: Vec<&StoryPoint> =
+        input.stories.iter().filter(|s| s.group < ng && col_of(s.group).is_some()).collect();
     let bins = bins(&stories, settings.period, k);
     let bin_of = |d: Date| bins.iter().position(|b| b.start <= d && d < b.end);
 
@@ -273,7 +275,7 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
             }
         }
         let forced: Vec<Vec<bool>> = marks.iter().map(|r| r.iter().map(Option::is_some).collect()).collect();
-        let tmarks = protect(&c, k, &forced);
+        let tmarks = protect_columns(&c, k, &forced);
         let total: u64 = c.iter().flatten().sum();
         let cells = (0..bins.len())
             .map(|b| {
@@ -311,7 +313,8 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
         for g in 0..shown.len() {
             for b in 1..bins.len() {
                 let (now, before) = (&trend.cells[b][g], &trend.cells[b - 1][g]);
-                let testable = |s: &Share| s.count.count.is_some() && s.of.is_some_and(|n| n >= settings.min_group);
+                let testable =
+                    |s: &Share| s.count.count.is_some() && s.of.is_some_and(|n| n >= settings.min_group);
                 if !testable(now) || !testable(before) {
                     trend.untested += 1;
                     continue;
@@ -351,7 +354,8 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
         change.q = q.unwrap_or(1.0);
         change.likely_real = change.q < settings.fdr;
         let trend = &themes[t];
-        let (now, before) = (&trend.cells[change.bin][change.group], &trend.cells[change.bin - 1][change.group]);
+        let (now, before) =
+            (&trend.cells[change.bin][change.group], &trend.cells[change.bin - 1][change.group]);
         change.sentence = sentence(
             &groups[change.group],
             &trend.theme,
@@ -390,6 +394,49 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
     }
 }
 
+/// Disclosure control of a theme's period × group counts. Of its totals only the group totals
+/// over all periods can be known to a reader (a published perspective map of the same stories
+/// shows them); the per-period totals across groups are published nowhere. So each column is
+/// protected on its own against its total: a column whose total is itself small is hidden
+/// whole; otherwise counts 1 to k − 1 (and `forced` cells) are hidden, and a column with a
+/// single hidden cell gets a second one (its smallest other count), so that no hidden count
+/// is its total minus the visible ones. [`protect`] would assume the per-period totals known
+/// too and hide far more than needed.
+pub fn protect_columns(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Option<Hidden>>> {
+    let rows = table.len();
+    let cols = table.first().map_or(0, Vec::len);
+    let mut marks = vec![vec![None; cols]; rows];
+    if k <= 1 {
+        return marks;
+    }
+    for j in 0..cols {
+        let total: u64 = (0..rows).map(|i| table[i][j]).sum();
+        if total > 0 && total < k {
+            for row in marks.iter_mut() {
+                row[j] = Some(Hidden::Small);
+            }
+            continue;
+        }
+        for i in 0..rows {
+            let x = table[i][j];
+            let forced = forced.get(i).and_then(|f| f.get(j)).copied().unwrap_or(false);
+            if (x > 0 && x < k) || forced {
+                marks[i][j] = Some(Hidden::Small);
+            }
+        }
+        let hidden = (0..rows).filter(|&i| marks[i][j].is_some()).count();
+        if hidden == 1 {
+            let other = (0..rows)
+                .filter(|&i| marks[i][j].is_none())
+                .min_by_key(|&i| (table[i][j] == 0, table[i][j], i));
+            if let Some(i) = other {
+                marks[i][j] = Some(Hidden::Secondary);
+            }
+        }
+    }
+    marks
+}
+
 /// The test of a change: chi-square on the 2 × 2 table, Fisher's exact test when Cochran's
 /// rule says the expected counts are too small. `None` when the table is degenerate (the theme
 /// in none or all of both periods' stories: nothing to test).
@@ -410,7 +457,8 @@ pub fn change_test(k1: u64, n1: u64, k2: u64, n2: u64) -> Option<(Method, f64)> 
 /// Consecutive periods from the first story to the last, pooled forward until each bin holds
 /// at least `k` stories; a short last bin joins the one before.
 fn bins(stories: &[&StoryPoint], period: Period, k: u64) -> Vec<Bin> {
-    let (Some(first), Some(last)) = (stories.iter().map(|s| s.date).min(), stories.iter().map(|s| s.date).max())
+    let (Some(first), Some(last)) =
+        (stories.iter().map(|s| s.date).min(), stories.iter().map(|s| s.date).max())
     else {
         return Vec::new();
     };
@@ -461,7 +509,12 @@ fn bins(stories: &[&StoryPoint], period: Period, k: u64) -> Vec<Bin> {
         .collect()
 }
 
-fn table(rows: Vec<String>, columns: Vec<String>, counts: &[Vec<u64>], marks: &[Vec<Option<Hidden>>]) -> Table {
+fn table(
+    rows: Vec<String>,
+    columns: Vec<String>,
+    counts: &[Vec<u64>],
+    marks: &[Vec<Option<Hidden>>],
+) -> Table {
     let row_totals: Vec<u64> = counts.iter().map(|r| r.iter().sum()).collect();
     let column_totals: Vec<u64> = (0..columns.len()).map(|j| counts.iter().map(|r| r[j]).sum()).collect();
     Table {
@@ -489,22 +542,47 @@ fn region_table(input: &Input, stories: &[&StoryPoint], shown: &[usize], k: u64,
             by[r][c] += 1;
         }
     }
-    let total = |r: usize| by[r].iter().sum::<u64>();
-    let mut own: Vec<usize> = (0..nr).filter(|&r| total(r) >= k).collect();
-    let mut pool: Vec<usize> = (0..=nr).filter(|r| !own.contains(r)).collect();
-    let pooled = |pool: &[usize]| pool.iter().map(|&r| total(r)).sum::<u64>();
-    while pooled(&pool) > 0 && pooled(&pool) < k && !own.is_empty() {
-        let (i, _) = own.iter().enumerate().min_by_key(|(_, r)| (total(**r), **r)).unwrap_or((0, &0));
-        pool.push(own.remove(i));
+    let unknown = by.pop().unwrap_or_default();
+    let pool = if dutch { "Overige en onbekende regio's" } else { "Other and unknown regions" };
+    pooled_table(
+        input.regions.iter().cloned().zip(by).collect(),
+        unknown,
+        shown.iter().map(|&g| input.groups[g].clone()).collect(),
+        k,
+        pool,
+    )
+}
+
+/// A table of labelled rows where rows with fewer than `k` in total are pooled, with `rest`,
+/// into one last row called `pool`; while the pool holds 1 to k − 1, the smallest row joins it
+/// (a pool that small would itself be a small count). Then small cells are hidden as in every
+/// table. Used for regions and for campaigns.
+pub fn pooled_table(
+    rows: Vec<(String, Vec<u64>)>,
+    rest: Vec<u64>,
+    columns: Vec<String>,
+    k: u64,
+    pool: &str,
+) -> Table {
+    let total = |r: &[u64]| r.iter().sum::<u64>();
+    let (mut own, small): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, r)| total(r) >= k);
+    let mut pooled = if rest.is_empty() { vec![0; columns.len()] } else { rest };
+    let add = |into: &mut Vec<u64>, r: &[u64]| into.iter_mut().zip(r).for_each(|(a, b)| *a += b);
+    for (_, r) in &small {
+        add(&mut pooled, r);
     }
-    let mut rows: Vec<String> = own.iter().map(|&r| input.regions[r].clone()).collect();
-    let mut counts: Vec<Vec<u64>> = own.iter().map(|&r| by[r].clone()).collect();
-    if pooled(&pool) > 0 {
-        rows.push(if dutch { "Overige en onbekende regio's".into() } else { "Other and unknown regions".into() });
-        counts.push((0..shown.len()).map(|c| pool.iter().map(|&r| by[r][c]).sum()).collect());
+    while total(&pooled) > 0 && total(&pooled) < k && !own.is_empty() {
+        let i = (0..own.len()).min_by_key(|&i| (total(&own[i].1), i)).unwrap_or(0);
+        let (_, r) = own.remove(i);
+        add(&mut pooled, &r);
+    }
+    let (mut labels, mut counts): (Vec<String>, Vec<Vec<u64>>) = own.into_iter().unzip();
+    if total(&pooled) > 0 {
+        labels.push(pool.to_string());
+        counts.push(pooled);
     }
     let marks = protect(&counts, k, &[]);
-    table(rows, shown.iter().map(|&g| input.groups[g].clone()).collect(), &counts, &marks)
+    table(labels, columns, &counts, &marks)
 }
 
 fn percent(x: f64) -> String {
@@ -513,7 +591,16 @@ fn percent(x: f64) -> String {
 
 // Each argument is one fact the sentence states.
 #[allow(clippy::too_many_arguments)]
-fn sentence(group: &str, theme: &str, now: &str, before: &str, p1: f64, p2: f64, real: bool, dutch: bool) -> String {
+fn sentence(
+    group: &str,
+    theme: &str,
+    now: &str,
+    before: &str,
+    p1: f64,
+    p2: f64,
+    real: bool,
+    dutch: bool,
+) -> String {
     let (a, b) = (percent(p1), percent(p2));
     if dutch {
         let dir = if p1 > p2 { "vaker" } else { "minder vaak" };
@@ -582,13 +669,20 @@ mod tests {
         assert!(protected.tests < 4, "hidden cells are not tested");
         // Youths: 12 of 40 in January, 25 of 45 in February.
         let c = trend.changes.iter().find(|c| c.group == 0 && c.bin == 1).unwrap();
-        assert!(c.sentence.starts_with("youth noemen wachtlijst in 2025-02 vaker dan in 2025-01 (56% tegen 30%)"));
+        assert!(
+            c.sentence.starts_with("youth noemen wachtlijst in 2025-02 vaker dan in 2025-01 (56% tegen 30%)")
+        );
     }
 
     #[test]
     fn sparse_months_are_pooled_until_each_holds_k_stories() {
         let mut stories = Vec::new();
-        for (d, n) in [(date!(2025 - 01 - 05), 3), (date!(2025 - 02 - 05), 1), (date!(2025 - 03 - 05), 9), (date!(2025 - 05 - 05), 2)] {
+        for (d, n) in [
+            (date!(2025 - 01 - 05), 3),
+            (date!(2025 - 02 - 05), 1),
+            (date!(2025 - 03 - 05), 9),
+            (date!(2025 - 05 - 05), 2),
+        ] {
             for _ in 0..n {
                 stories.push(story(d, 0, None, &[]));
             }
@@ -684,6 +778,21 @@ mod tests {
     }
 
     #[test]
+    fn theme_columns_are_protected_against_their_own_totals() {
+        // Youths 5, 12, 22 (nothing small); parents 0, 2, 0 (a total of 2: hidden whole);
+        // professionals 9, 3, 7: the 3 alone would be 19 − 9 − 7, so the 7 goes too.
+        let t = vec![vec![5, 0, 9], vec![12, 2, 3], vec![22, 0, 7]];
+        let m = protect_columns(&t, 5, &[]);
+        assert!((0..3).all(|i| m[i][0].is_none()), "{m:?}");
+        assert!((0..3).all(|i| m[i][1] == Some(Hidden::Small)));
+        assert_eq!((m[0][2], m[1][2], m[2][2]), (None, Some(Hidden::Small), Some(Hidden::Secondary)));
+        // A forced cell (its period × group count is hidden) counts as hidden.
+        let forced = vec![vec![false; 3], vec![true, false, false], vec![false; 3]];
+        let m = protect_columns(&t, 5, &forced);
+        assert_eq!((m[0][0], m[1][0]), (Some(Hidden::Secondary), Some(Hidden::Small)));
+    }
+
+    #[test]
     fn small_regions_are_pooled_into_one_row_of_at_least_k() {
         let mut stories = Vec::new();
         for (r, n) in [(Some(0), 20), (Some(1), 3), (Some(2), 12), (None, 1)] {
@@ -701,5 +810,19 @@ mod tests {
         // JZ02 (3) and unknown (1) pool to 4 < 5, so the smallest region (JZ03, 12) joins.
         assert_eq!(d.regions.rows, ["JZ01", "Overige en onbekende regio's"]);
         assert_eq!(d.regions.row_totals, [20, 16]);
+    }
+
+    #[test]
+    fn a_pool_of_small_campaigns_is_never_itself_small() {
+        let t = pooled_table(
+            vec![("a".into(), vec![10, 10]), ("b".into(), vec![1, 1]), ("c".into(), vec![6, 0])],
+            vec![],
+            vec!["youth".into(), "parent".into()],
+            5,
+            "other",
+        );
+        assert_eq!(t.rows, ["a", "other"]);
+        assert_eq!(t.row_totals, [20, 8]);
+        assert_eq!(t.total, 28);
     }
 }

@@ -14,6 +14,7 @@ pub mod bars;
 pub mod from_map;
 pub mod histogram;
 pub mod ternary;
+pub mod timeline;
 
 /// Okabe & Ito (2008), "Color Universal Design", ordered so that the first colours contrast
 /// most with each other and with white (yellow late: it is faint on paper).

@@ -10,6 +10,7 @@ pub mod assets;
 pub mod auth;
 pub mod cookies;
 pub mod csrf;
+pub mod dashboard;
 pub mod error;
 pub mod form;
 pub mod health;
@@ -66,6 +67,7 @@ pub fn all_routes() -> routes::Routes {
         .merge(admin::routes())
         .merge(search::routes())
         .merge(maps::routes())
+        .merge(dashboard::routes())
         .merge(openapi::routes())
 }
 

@@ -228,7 +228,7 @@ fn search_ids(live: Option<&Live>, campaign: &Campaign, q: &str) -> Result<Vec<S
 
 /// The (story, theme) pairs whose tags add up to accepted (a person's rejection wins; a rule
 /// or a person accepting counts; a model suggestion alone does not).
-fn accepted_pairs(tags: &[Tag]) -> Vec<(String, String)> {
+pub fn accepted_pairs(tags: &[Tag]) -> Vec<(String, String)> {
     let mut by: BTreeMap<(&str, &str), Vec<&Tag>> = BTreeMap::new();
     for t in tags {
         by.entry((t.story_id.as_str(), t.theme_id.as_str())).or_default().push(t);
@@ -239,7 +239,7 @@ fn accepted_pairs(tags: &[Tag]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn perspective_plural(p: Perspective, lang: Lang) -> &'static str {
+pub fn perspective_plural(p: Perspective, lang: Lang) -> &'static str {
     match (lang, p) {
         (Lang::Nl, Perspective::Youth) => "Jongeren",
         (Lang::Nl, Perspective::Parent) => "Ouders",

@@ -55,6 +55,8 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/account", SignedIn),
     ("POST", "/account/password", SignedIn),
     ("GET", "/overview", SignedIn),
+    ("GET", "/dashboard", SignedIn),
+    ("GET", "/api/v1/dashboard", SignedIn),
     // The facilitator workspace.
     ("GET", "/manage", Workspace),
     ("GET", "/manage/campaigns/new", Workspace),

@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod browser;
 mod cli;
+mod dashboard;
 mod discovery;
 mod durability;
 mod followers;
