@@ -27,7 +27,7 @@ use serde::Serialize;
 use time::{Date, Month};
 
 pub use super::maps::Hidden;
-use super::maps::disclosure::protect;
+use super::maps::disclosure::{bounds, protect};
 use super::stats::contingency::{FisherOptions, chi_square, fisher_exact};
 use super::stats::interval::{newcombe, wilson};
 use super::stats::multiple::benjamini_hochberg;
@@ -202,6 +202,8 @@ pub struct ThemeTrend {
     pub total: Count,
     /// bins × groups.
     pub cells: Vec<Vec<Share>>,
+    /// Per group over all bins (its column total, which a reader may know anyway).
+    pub totals: Vec<Share>,
     pub changes: Vec<Change>,
     /// Changes not tested: a cell hidden or a period × group below the minimum.
     pub untested: usize,
@@ -253,7 +255,7 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
             counts[b][c] += 1;
         }
     }
-    let marks = protect(&counts, k, &[]);
+    let marks = protect_table(&counts, k);
     let over_time = table(
         bins.iter().map(|b| b.label.clone()).collect(),
         shown.iter().map(|&g| input.groups[g].clone()).collect(),
@@ -298,10 +300,27 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
                     .collect()
             })
             .collect();
+        let totals = (0..shown.len())
+            .map(|g| {
+                let count: u64 = c.iter().map(|r| r[g]).sum();
+                let n = over_time.column_totals[g];
+                // A column hidden whole has a small total; otherwise the total is at least k.
+                let hidden = (count > 0 && count < k).then_some(Hidden::Small);
+                let interval = if hidden.is_none() && n > 0 { wilson(count, n, 0.95).ok() } else { None };
+                Share {
+                    count: Count::of(count, hidden),
+                    of: Some(n),
+                    share: interval.as_ref().and_then(|p| p.share),
+                    low: interval.as_ref().map(|p| p.low),
+                    high: interval.as_ref().map(|p| p.high),
+                }
+            })
+            .collect();
         themes.push(ThemeTrend {
             theme: name.clone(),
             total: Count::of(total, (total > 0 && total < k).then_some(Hidden::Small)),
             cells,
+            totals,
             changes: Vec::new(),
             untested: 0,
         });
@@ -392,6 +411,67 @@ pub fn compute(input: &Input, settings: &Settings) -> Dashboard {
         themes,
         tests,
     }
+}
+
+/// [`protect`] for the long tables of a dashboard (dozens of periods): [`protect`] tries every
+/// rectangle through every exposed cell with two maximum flows each, which takes minutes on a
+/// 22 × 4 table full of small counts. Here the usual first pass of statistical offices comes
+/// first — no row or column with exactly one hidden cell (its smallest other count joins, until
+/// nothing changes) — and then every small cell's exact feasible range is checked once with
+/// [`bounds`]; only if one is still narrower than k does the exact search of [`protect`] run,
+/// starting from the cells hidden so far.
+pub fn protect_table(table: &[Vec<u64>], k: u64) -> Vec<Vec<Option<Hidden>>> {
+    let rows = table.len();
+    let cols = table.first().map_or(0, Vec::len);
+    let mut marks: Vec<Vec<Option<Hidden>>> = table
+        .iter()
+        .map(|r| r.iter().map(|&x| (k > 1 && x > 0 && x < k).then_some(Hidden::Small)).collect())
+        .collect();
+    if k <= 1 || rows == 0 || cols == 0 {
+        return marks;
+    }
+    loop {
+        let mut changed = false;
+        let lines: Vec<Vec<(usize, usize)>> = (0..rows)
+            .map(|i| (0..cols).map(|j| (i, j)).collect())
+            .chain((0..cols).map(|j| (0..rows).map(|i| (i, j)).collect()))
+            .collect();
+        for line in lines {
+            if line.iter().filter(|&&(i, j)| marks[i][j].is_some()).count() != 1 {
+                continue;
+            }
+            let other = line
+                .iter()
+                .filter(|&&(i, j)| marks[i][j].is_none())
+                .min_by_key(|&&(i, j)| (table[i][j] == 0, table[i][j], i, j));
+            if let Some(&(i, j)) = other {
+                marks[i][j] = Some(Hidden::Secondary);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let hidden: Vec<Vec<bool>> = marks.iter().map(|r| r.iter().map(Option::is_some).collect()).collect();
+    let ranges = bounds(table, &hidden);
+    let safe = (0..rows).all(|i| {
+        (0..cols)
+            .all(|j| marks[i][j] != Some(Hidden::Small) || ranges[i][j].is_some_and(|(lo, hi)| hi - lo >= k))
+    });
+    if safe {
+        return marks;
+    }
+    let mut exact = protect(table, k, &hidden);
+    for i in 0..rows {
+        for j in 0..cols {
+            let small = table[i][j] > 0 && table[i][j] < k;
+            if exact[i][j].is_some() && !small {
+                exact[i][j] = Some(Hidden::Secondary);
+            }
+        }
+    }
+    exact
 }
 
 /// Disclosure control of a theme's period × group counts. Of its totals only the group totals
@@ -581,7 +661,7 @@ pub fn pooled_table(
         labels.push(pool.to_string());
         counts.push(pooled);
     }
-    let marks = protect(&counts, k, &[]);
+    let marks = protect_table(&counts, k);
     table(labels, columns, &counts, &marks)
 }
 
@@ -775,6 +855,38 @@ mod tests {
         assert_eq!((feb.count.count, feb.of, feb.share), (None, None, None));
         assert!(d.themes[0].changes.iter().all(|c| !(c.group == 0 && (c.bin == 1 || c.bin == 2))));
         assert!(d.themes[0].untested >= 2);
+    }
+
+    #[test]
+    fn every_small_cell_of_a_long_table_keeps_a_range_of_at_least_k() {
+        // 24 months × 4 groups with many small counts, from a fixed pseudo-random sequence.
+        let mut x: u64 = 7;
+        let table: Vec<Vec<u64>> = (0..24)
+            .map(|_| {
+                (0..4)
+                    .map(|j| {
+                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        let r = (x >> 33) % 12;
+                        if j == 3 { r % 4 } else { r * (j as u64 + 1) }
+                    })
+                    .collect()
+            })
+            .collect();
+        let marks = protect_table(&table, 5);
+        let hidden: Vec<Vec<bool>> = marks.iter().map(|r| r.iter().map(Option::is_some).collect()).collect();
+        let ranges = bounds(&table, &hidden);
+        let mut small = 0;
+        for i in 0..24 {
+            for j in 0..4 {
+                if table[i][j] > 0 && table[i][j] < 5 {
+                    small += 1;
+                    assert!(marks[i][j] == Some(Hidden::Small));
+                    let (lo, hi) = ranges[i][j].unwrap();
+                    assert!(hi - lo >= 5, "cell ({i},{j}) = {} has range {lo}..{hi}", table[i][j]);
+                }
+            }
+        }
+        assert!(small > 10, "the table has small cells to protect");
     }
 
     #[test]

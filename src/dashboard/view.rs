@@ -108,6 +108,7 @@ pub fn select(d: &Dashboard, f: &Filter, lang: Lang) -> Dashboard {
     };
     for (t, trend) in out.themes.iter_mut().enumerate() {
         let src = &d.themes[t];
+        trend.totals = cols.iter().map(|&g| src.totals[g].clone()).collect();
         trend.cells = bins.iter().map(|&b| cols.iter().map(|&g| src.cells[b][g].clone()).collect()).collect();
         trend.changes = src
             .changes
@@ -174,11 +175,22 @@ pub struct ChangeView {
 pub struct ThemeView {
     pub name: String,
     pub total: String,
+    /// Empty when every share is hidden (a chart of nothing helps no one).
     pub chart: String,
+    /// Per group over the whole period.
+    pub overall: Vec<String>,
     pub table: TableView,
     /// Likely changes first, then the others.
     pub changes: Vec<ChangeView>,
     pub untested: usize,
+}
+
+fn share_text(s: &crate::analysis::dashboard::Share, k: u64) -> String {
+    match (s.count.count, s.of, s.share) {
+        (Some(c), Some(n), Some(share)) => format!("{:.0}% ({c}/{n})", share * 100.0),
+        (Some(c), _, _) => c.to_string(),
+        _ => count_text(&s.count, k),
+    }
 }
 
 fn pp(x: f64) -> String {
@@ -267,14 +279,7 @@ pub fn theme_views(d: &Dashboard, lang: Lang) -> Vec<ThemeView> {
                     .enumerate()
                     .map(|(b, row)| RowView {
                         label: d.bins[b].label.clone(),
-                        cells: row
-                            .iter()
-                            .map(|s| match (s.count.count, s.of, s.share) {
-                                (Some(k), Some(n), Some(share)) => format!("{:.0}% ({k}/{n})", share * 100.0),
-                                (Some(k), _, _) => k.to_string(),
-                                _ => count_text(&s.count, d.k),
-                            })
-                            .collect(),
+                        cells: row.iter().map(|s| share_text(s, d.k)).collect(),
                         total: String::new(),
                     })
                     .collect(),
@@ -298,10 +303,12 @@ pub fn theme_views(d: &Dashboard, lang: Lang) -> Vec<ThemeView> {
                 })
                 .collect();
             changes.sort_by_key(|c| !c.likely_real);
+            let any_share = trend.cells.iter().flatten().any(|s| s.share.is_some_and(|x| x > 0.0));
             ThemeView {
                 name: trend.theme.clone(),
                 total: count_text(&trend.total, d.k),
-                chart,
+                chart: if any_share { chart } else { String::new() },
+                overall: trend.totals.iter().map(|s| share_text(s, d.k)).collect(),
                 table,
                 changes,
                 untested: trend.untested,
