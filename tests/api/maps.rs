@@ -2,7 +2,7 @@
 //! campaign with tagged stories (accepted tags from a person or a rule count, open model
 //! suggestions do not; a withdrawn story is gone), disclosure control, the comparison axis.
 
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{Backend, TestApp, good_form, receipt_code, spawn_app};
 use crate::on_both_backends;
 use luister::domain::story::StorySource;
 use luister::domain::theme::{Tag, TagSource, TagState, Theme};
@@ -324,3 +324,65 @@ async fn frozen_map_renders_from_its_snapshot_and_withdrawal_wins(backend: Backe
     assert!(audit.iter().any(|a| a.action == "map_published"));
 }
 on_both_backends!(frozen_map_renders_from_its_snapshot_and_withdrawal_wins);
+
+/// The dots drawn in the chart `id` of a map page, and the answers its data table gives per
+/// group (label → count).
+fn chart_dots(html: &str, id: &str) -> (usize, Vec<(String, String)>) {
+    let start = html.find(&format!("id=\"chart-{id}\"")).expect("chart on the page");
+    let figure = &html[start..start + html[start..].find("</figure>").unwrap()];
+    let svg = &figure[..figure.find("</svg>").unwrap()];
+    let dots = svg
+        .split("<g class=\"dots\"")
+        .skip(1)
+        .map(|g| {
+            let g = &g[..g.find("</g>").unwrap()];
+            ["<circle", "<rect", "<polygon", "<path"].iter().map(|m| g.matches(m).count()).sum::<usize>()
+        })
+        .sum();
+    let table = &figure[figure.find("<tbody>").unwrap()..];
+    let rows = table
+        .split("<tr>")
+        .skip(1)
+        .map(|r| {
+            let cells: Vec<&str> = r.split("<td>").skip(1).map(|c| &c[..c.find("</td>").unwrap()]).collect();
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect();
+    (dots, rows)
+}
+
+/// Issue 10 item 7: withdrawal wins over freezing in the charts too. Two youth stories with a
+/// triad answer come in through the form; after freezing, the teller of one withdraws it with
+/// the receipt code, and the frozen ternary plot draws one dot fewer.
+async fn a_frozen_chart_is_drawn_without_a_story_withdrawn_since(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    tagged_campaign(&app).await;
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let resp = app.post_form("/c/eigen-netwerk/submit", &good_form()).await;
+        codes.push(receipt_code(&resp.text().await.unwrap()).expect("receipt"));
+    }
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let resp = app
+        .post_form(
+            "/manage/campaigns/eigen-netwerk/map/freeze",
+            &[("q", ""), ("by", "perspective"), ("title", "Voor het intrekken")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let frozen = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = app.get(&frozen).await.text().await.unwrap();
+    let (dots, rows) = chart_dots(&html, "signifier-wat_hielp");
+    assert_eq!(dots, 2, "two triad answers, two dots");
+    assert!(rows.contains(&("Jongeren".to_string(), "2".to_string())), "{rows:?}");
+
+    let resp = app.post_form("/receipt/withdraw", &[("code", &codes[0]), ("lang", "nl")]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = app.get(&frozen).await.text().await.unwrap();
+    let (dots, rows) = chart_dots(&html, "signifier-wat_hielp");
+    assert_eq!(dots, 1, "the withdrawn story's dot is gone");
+    assert!(rows.contains(&("Jongeren".to_string(), "1".to_string())), "{rows:?}");
+    assert!(html.contains("is 1 verhaal ingetrokken"));
+    assert!(html.contains(r#"<dd id="map-stories">48</dd>"#), "the numbers stay those of the freeze");
+}
+on_both_backends!(a_frozen_chart_is_drawn_without_a_story_withdrawn_since);

@@ -389,6 +389,7 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                         g.centre = None;
                         g.region.clear();
                         g.dots.clear();
+                        g.dot_stories.clear();
                     } else if small(g.with_zero) {
                         g.with_zero = None;
                     }
@@ -428,6 +429,7 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                     }
                     if hidden[j] {
                         g.hidden = Some(Hidden::Small);
+                        g.binned.clear();
                     }
                     hidden[j] |= any;
                 }
