@@ -118,6 +118,7 @@ impl Application {
             limits: limits.clone(),
             search: search.clone(),
             jobs: jobs.clone(),
+            maps: Arc::new(maps::ViewCache::default()),
         };
         let connections = ConnectionLimits {
             max: state.config.max_connections.max(1),

@@ -98,7 +98,7 @@ impl ChartData {
                     }
                     if disclosed {
                         for c in &mut g.counts {
-                            if c.is_some_and(|c| c > 0 && c < k) {
+                            if c.is_some_and(|c| c < k) {
                                 *c = None;
                             }
                         }

@@ -2,6 +2,8 @@
 //! data table), every cell linked to the stories behind it. Plain data that serialises both
 //! ways, so a frozen map stores exactly what its page shows and renders the same later.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Built;
@@ -178,8 +180,15 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
             testable: g.testable,
         })
         .collect();
+    // The stories behind each (theme, group) cell, gathered once rather than per cell.
+    let mut members: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+    for (s, t) in &built.accepted {
+        if let Some(g) = built.group_of.get(s) {
+            members.entry((t.as_str(), g.as_str())).or_default().push(s.clone());
+        }
+    }
     let themes: Vec<ThemeView> =
-        map.themes.iter().map(|row| theme_view(built, row, campaign_id, query, nl)).collect();
+        map.themes.iter().map(|row| theme_view(built, row, campaign_id, query, nl, &members)).collect();
     let mut themes_table = Table {
         header: vec![
             if nl { "thema" } else { "theme" }.into(),
@@ -271,7 +280,14 @@ fn sentence_of(s: &crate::analysis::maps::signifiers::SignifierSummary) -> Strin
     sentence.as_ref().map_or_else(String::new, |s| s.text.clone())
 }
 
-fn theme_view(built: &Built, row: &ThemeRow, campaign_id: &str, query: &str, nl: bool) -> ThemeView {
+fn theme_view(
+    built: &Built,
+    row: &ThemeRow,
+    campaign_id: &str,
+    query: &str,
+    nl: bool,
+    members: &HashMap<(&str, &str), Vec<String>>,
+) -> ThemeView {
     let keys: Vec<(&str, &str)> =
         built.map.groups.iter().map(|g| (g.key.as_str(), g.label.as_str())).collect();
     let cells = row
@@ -282,12 +298,7 @@ fn theme_view(built: &Built, row: &ThemeRow, campaign_id: &str, query: &str, nl:
             let open = c.hidden.is_none();
             let filters = vec![group_filter(&built.header.by, key), format!("theme:{}", row.id)];
             let stories = if open {
-                built
-                    .accepted
-                    .iter()
-                    .filter(|(s, t)| t == &row.id && built.group_of.get(s).is_some_and(|g| g == key))
-                    .map(|(s, _)| s.clone())
-                    .collect()
+                members.get(&(row.id.as_str(), key)).cloned().unwrap_or_default()
             } else {
                 Vec::new()
             };
