@@ -243,7 +243,8 @@ pub async fn show(store: &DynStore, map: FrozenMap, disclosed: bool) -> Result<S
     };
     for data in charts.iter().filter(|d| d.touches(&withdrawn)) {
         if let Some(c) = view.charts.iter_mut().find(|c| c.id == data.id()) {
-            (c.svg, c.table) = data.redraw(&withdrawn, disclosed, snapshot.k);
+            let (svg, table) = data.redraw(&withdrawn, disclosed, snapshot.k);
+            (c.svg, c.table) = (svg, super::view::localise(table, view.language == "en"));
         }
     }
     for t in &mut view.themes {

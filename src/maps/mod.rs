@@ -4,6 +4,7 @@
 //! the steering group. The numbers come from the core; this module only gathers and labels.
 
 pub mod cache;
+pub mod demo;
 pub mod frozen;
 pub mod view;
 
@@ -182,7 +183,7 @@ fn codebook_version(themes: &[crate::domain::theme::Theme]) -> String {
 pub type ViewCache = cache::MapCache<view::MapView>;
 
 /// The live map page of `req` (counts below `k` formatted as "<k"), from `cache` when nothing
-/// it depends on changed since it was made. A map of a saved story set is not cached: the set
+/// it depends on changed since it was made (then the flag is true). A map of a saved story set is not cached: the set
 /// can change without a story event.
 pub async fn cached_view(
     store: &DynStore,
@@ -191,7 +192,7 @@ pub async fn cached_view(
     campaign: &Campaign,
     req: &Request,
     k: u64,
-) -> Result<std::sync::Arc<view::MapView>, MapsError> {
+) -> Result<(std::sync::Arc<view::MapView>, bool), MapsError> {
     let query = match &req.source {
         Source::Query(q) => q.clone(),
         _ => String::new(),
@@ -215,7 +216,7 @@ pub async fn cached_view(
         }),
     };
     if let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
-        return Ok(hit);
+        return Ok((hit, true));
     }
     let live = search.live();
     let built = build(store, live.as_deref(), campaign, req).await?;
@@ -230,7 +231,7 @@ pub async fn cached_view(
     if let Some(key) = key {
         cache.insert(key, v.clone());
     }
-    Ok(v)
+    Ok((v, false))
 }
 
 /// Builds and computes the map of `campaign` (see [`Request`]). `live` is the search index,

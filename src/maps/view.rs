@@ -106,6 +106,42 @@ pub struct MapView {
     pub tests: usize,
     pub notes: Vec<String>,
     pub disclosed: bool,
+    /// The language of the map's labels and sentences ("nl" or "en"; "" in maps frozen before
+    /// it was kept: Dutch).
+    #[serde(default)]
+    pub language: String,
+}
+
+impl MapView {
+    pub fn is_english(&self) -> bool {
+        self.language == "en"
+    }
+}
+
+/// A chart's data table with its column names in English (the chart module names them in
+/// Dutch); Dutch tables are returned as they are.
+pub fn localise(mut table: Table, english: bool) -> Table {
+    if english {
+        for h in &mut table.header {
+            let en = match h.as_str() {
+                "categorie" => "category".to_string(),
+                "groep" => "group".into(),
+                "aantal" => "count".into(),
+                "aandeel" => "share".into(),
+                "95% van" => "95% from".into(),
+                "95% tot" => "95% to".into(),
+                "antwoorden" => "answers".into(),
+                "van" => "from".into(),
+                "tot" => "to".into(),
+                other => match other.strip_prefix("centrum ") {
+                    Some(corner) => format!("centre {corner}"),
+                    None => other.to_string(),
+                },
+            };
+            *h = en;
+        }
+    }
+    table
 }
 
 fn count(x: Option<u64>, k: u64) -> String {
@@ -222,7 +258,7 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
             title: c.title.clone(),
             description: c.description.clone(),
             svg: bars::bars(&c),
-            table: bars::bars_table(&c).into(),
+            table: localise(bars::bars_table(&c).into(), !nl),
             tests: Vec::new(),
             sentence: String::new(),
         });
@@ -251,7 +287,15 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
                 (c.id.clone(), c.title.clone(), c.description.clone(), bars::bars(&c), bars::bars_table(&c))
             }
         };
-        charts.push(ChartView { id, title, description, svg, table: table.into(), tests, sentence });
+        charts.push(ChartView {
+            id,
+            title,
+            description,
+            svg,
+            table: localise(table.into(), !nl),
+            tests,
+            sentence,
+        });
     }
     MapView {
         campaign: built.header.campaign.clone(),
@@ -267,6 +311,7 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
         tests: map.tests,
         notes: map.notes.clone(),
         disclosed: map.disclosure.is_some(),
+        language: if nl { "nl" } else { "en" }.into(),
     }
 }
 
@@ -350,7 +395,11 @@ pub fn table(v: &MapView, id: &str) -> Option<Table> {
     match id {
         "themes" => Some(v.themes_table.clone()),
         "groups" => Some(Table {
-            header: vec!["groep".into(), "verhalen".into(), "zonder thema".into(), "getoetst".into()],
+            header: if v.is_english() {
+                vec!["group".into(), "stories".into(), "without a theme".into(), "tested".into()]
+            } else {
+                vec!["groep".into(), "verhalen".into(), "zonder thema".into(), "getoetst".into()]
+            },
             rows: v
                 .groups
                 .iter()
@@ -359,7 +408,13 @@ pub fn table(v: &MapView, id: &str) -> Option<Table> {
                         g.label.clone(),
                         g.count.clone(),
                         g.without_theme.clone(),
-                        if g.testable { "ja" } else { "nee" }.into(),
+                        match (g.testable, v.is_english()) {
+                            (true, false) => "ja",
+                            (false, false) => "nee",
+                            (true, true) => "yes",
+                            (false, true) => "no",
+                        }
+                        .into(),
                     ]
                 })
                 .collect(),
