@@ -28,7 +28,20 @@ pub async fn demo(
     let map = match existing {
         Some(m) => m,
         None => {
-            let req = Request { source: Source::Campaign, min_group, ..Request::default() };
+            // The demo comes with one story in ten coded: a map of the whole campaign would set
+            // those few against 1,500 and show little. The map of the coded stories of young
+            // people, parents and professionals is the one a facilitator would make first.
+            let all =
+                build(store, None, campaign, &Request { source: Source::Campaign, ..Request::default() })
+                    .await?;
+            let mut coded: Vec<String> = all
+                .accepted
+                .iter()
+                .filter(|(s, _)| all.group_of.get(s).is_some_and(|g| g != "other"))
+                .map(|(s, _)| s.clone())
+                .collect();
+            coded.dedup();
+            let req = Request { source: Source::Stories(coded), min_group, ..Request::default() };
             let built = build(store, None, campaign, &req).await?;
             if built.accepted.is_empty() || built.map.themes.is_empty() {
                 return Ok(None);

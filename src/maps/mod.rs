@@ -60,6 +60,8 @@ pub enum Source {
     Set(String),
     /// A search in the search language, within the campaign.
     Query(String),
+    /// These stories of the campaign (the demo's coded stories; no index needed).
+    Stories(Vec<String>),
 }
 
 /// What to map, and how.
@@ -198,7 +200,7 @@ pub async fn cached_view(
         _ => String::new(),
     };
     let key = match &req.source {
-        Source::Set(_) => None,
+        Source::Set(_) | Source::Stories(_) => None,
         Source::Campaign | Source::Query(_) => Some(cache::Key {
             campaign_id: campaign.id.clone(),
             form_version: campaign.form_version,
@@ -267,6 +269,7 @@ pub async fn build(
         Source::Campaign => String::new(),
         Source::Set(id) => format!("set:{id}"),
         Source::Query(q) => q.clone(),
+        Source::Stories(_) => "coded".into(),
     };
     Ok(Built {
         header: Header {
@@ -316,6 +319,7 @@ async fn stories(
                 }
             }
         }
+        Source::Stories(ids) => Some(ids.clone()),
         Source::Query(q) if q.trim().is_empty() => None,
         Source::Query(q) => Some(search_ids(live, campaign, q)?),
     };

@@ -503,3 +503,36 @@ async fn an_unchanged_map_is_served_from_the_cache_and_a_tag_change_is_seen(back
     assert_eq!(cache(&app.get(base).await), "hit");
 }
 on_both_backends!(an_unchanged_map_is_served_from_the_cache_and_a_tag_change_is_seen);
+
+/// Issue 10 item 13: `serve --demo` publishes one map of the demo campaign, once across
+/// restarts, with several themes tested between the groups (not an empty map).
+async fn the_demo_publishes_one_map_with_tested_themes_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let (campaign, _) = luister::transfer::import::load_demo(app.store.clone(), 1_500).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let first = luister::maps::demo::demo(&app.store, &campaign, 20, 5, now).await.unwrap().expect("a map");
+    assert!(first.published_at.is_some(), "published to the steering group");
+    let again = luister::maps::demo::demo(&app.store, &campaign, 20, 5, now).await.unwrap().unwrap();
+    assert_eq!(again.id, first.id, "a restart finds the same map");
+    assert_eq!(app.store.frozen_maps(&campaign.id).await.unwrap().len(), 1);
+    assert_eq!(app.store.published_maps().await.unwrap().len(), 1);
+    let shown = luister::maps::frozen::show(&app.store, first, true).await.unwrap();
+    let tested: Vec<&str> =
+        shown.view.themes.iter().filter(|t| !t.q.is_empty()).map(|t| t.label.as_str()).collect();
+    eprintln!(
+        "demo map: {} stories, groups {:?}, tested themes {tested:?}, cells {:?}",
+        shown.view.stories,
+        shown.view.groups.iter().map(|g| (&g.label, &g.count)).collect::<Vec<_>>(),
+        shown
+            .view
+            .themes
+            .iter()
+            .map(|t| (&t.label, t.cells.iter().map(|c| c.shown.clone()).collect::<Vec<_>>(), &t.not_tested))
+            .collect::<Vec<_>>()
+    );
+    // One demo story in ten comes coded; on the coded stories of three perspectives, two
+    // themes have no small cell for the steering group (Wachtlijsten, Informeel netwerk).
+    assert!(tested.len() >= 2, "themes are tested on the published demo map: {tested:?}");
+    assert_eq!(shown.view.filter, "coded");
+}
+on_both_backends!(the_demo_publishes_one_map_with_tested_themes_once);
