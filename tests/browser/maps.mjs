@@ -43,7 +43,7 @@ try {
   await signIn(page, FAC);
 
   // From the campaign page to the map, through the analysis menu.
-  await page.goto(`${CAMPAIGN}/stories`);
+  await page.goto(CAMPAIGN);
   await submit(page, "nav.analysis-nav a[href$='/map']");
   check(page.url().includes("/map"), "the menu leads to the map: " + page.url());
   const stories = Number(await page.textContent("#map-stories"));

@@ -247,7 +247,7 @@ fn disclosure_hides_small_groups_and_everything_from_hidden_cells() {
     let json = serde_json::to_value(&shown).unwrap();
     assert!(json["themes"][0]["cells"][2]["count"].is_null());
     assert_eq!(json["groups"][0]["count"], 30);
-    assert!(shown.notes.last().unwrap().starts_with("Aantallen van 1 tot 4 staan als <5"));
+    assert!(shown.notes.last().unwrap().starts_with("Aantallen van 0 tot 4 staan als <5"));
 }
 
 #[test]
