@@ -87,6 +87,13 @@ impl Application {
                 // Printed once, on the start that creates them; only hashes are kept.
                 tracing::info!(%email, %role, %password, "demo account created: log in at /login");
             }
+            // One published map, so the steering account has something to see at once.
+            let k = config.disclosure_threshold.max(1) as u64;
+            match maps::demo::demo(&store, &campaign, config.map_min_group, k, clock.now()).await {
+                Ok(Some(map)) => tracing::info!(map_id = %map.id, "demo perspective map published"),
+                Ok(None) => tracing::warn!("the demo has no accepted themes yet: no map published"),
+                Err(e) => tracing::warn!(error = %e, "could not publish the demo perspective map"),
+            }
         }
         let listener =
             TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
@@ -119,6 +126,7 @@ impl Application {
             limits: limits.clone(),
             search: search.clone(),
             jobs: jobs.clone(),
+            maps: Arc::new(maps::ViewCache::default()),
         };
         let connections = ConnectionLimits {
             max: state.config.max_connections.max(1),

@@ -258,6 +258,14 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A perspective map of a synthetic campaign: cold compute, warm (cached) and memory.
+    Map {
+        #[arg(long, default_value_t = 100_000)]
+        stories: usize,
+        /// Cold runs.
+        #[arg(long, default_value_t = 3)]
+        repeats: usize,
+    },
     /// Internal: open an index as a server would, run the query mix, print the RSS in MB.
     #[command(hide = true)]
     SearchRss {
@@ -330,6 +338,12 @@ async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
             } else {
                 println!("{report}");
             }
+            Ok(())
+        }
+        BenchCommand::Map { stories, repeats } => {
+            let report =
+                tokio::task::spawn_blocking(move || luister::bench::map::run(stories, repeats)).await??;
+            println!("{report}");
             Ok(())
         }
         BenchCommand::SearchRss { index, rare } => {

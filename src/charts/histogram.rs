@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::{DataTable, WIDTH, escape, marker, n, open, percent, style};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistogramGroup {
     pub label: String,
     /// Count per bin; `None` where hidden.
@@ -15,7 +15,7 @@ pub struct HistogramGroup {
     pub median: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistogramChart {
     pub id: String,
     pub title: String,

@@ -10,7 +10,7 @@ use super::{DataTable, WIDTH, escape, legend, marker, n, open, style};
 /// Above this many dots the plot shows their density instead.
 pub const MAX_DOTS: usize = 2_000;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TernaryGroup {
     pub label: String,
     /// Answers as three weights (closed or not; zeros allowed: dots on an edge).
@@ -21,7 +21,7 @@ pub struct TernaryGroup {
     pub region: Vec<[f64; 3]>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TernaryChart {
     pub id: String,
     pub title: String,

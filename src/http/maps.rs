@@ -9,7 +9,7 @@ use crate::http::csrf::CsrfToken;
 use crate::http::error::Error;
 use crate::http::routes::Routes;
 use crate::http::views::{Page, render};
-use crate::maps::view::{MapView, view};
+use crate::maps::view::MapView;
 use crate::maps::{self, MapsError, Request, Source};
 use crate::store::StoreError;
 use askama::Template;
@@ -39,6 +39,206 @@ pub struct MapQuery {
     pub q: String,
     #[serde(default)]
     pub by: String,
+    /// `en` for the page in English; Dutch otherwise, like the other manage pages.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+impl MapQuery {
+    fn lang(&self) -> Lang {
+        Lang::from_param(self.lang.as_deref())
+    }
+
+    fn axis(&self) -> String {
+        if self.by.trim().is_empty() { "perspective".to_string() } else { self.by.trim().to_string() }
+    }
+}
+
+/// Every word the map pages print besides the numbers, in Dutch and English.
+pub struct Labels {
+    pub en: bool,
+    pub campaigns: &'static str,
+    pub map: &'static str,
+    pub lead: &'static str,
+    pub filter_field: &'static str,
+    pub by_field: &'static str,
+    pub make: &'static str,
+    pub freeze_name: &'static str,
+    pub freeze: &'static str,
+    pub frozen_maps: &'static str,
+    pub published_maps: &'static str,
+    pub which_stories: &'static str,
+    pub on_map: &'static str,
+    pub without_value: &'static str,
+    pub filter: &'static str,
+    pub all_stories: &'static str,
+    pub compared_by: &'static str,
+    pub codebook: &'static str,
+    pub per_group: &'static str,
+    pub group: &'static str,
+    pub stories: &'static str,
+    pub stories_col: &'static str,
+    pub without_theme: &'static str,
+    pub tested: &'static str,
+    pub yes: &'static str,
+    pub no_too_few: &'static str,
+    pub csv: &'static str,
+    pub svg: &'static str,
+    pub small_note: &'static str,
+    pub themes_title: &'static str,
+    pub no_themes: &'static str,
+    pub themes_caption: &'static str,
+    pub theme: &'static str,
+    pub effect: &'static str,
+    pub numbers: &'static str,
+    pub the: &'static str,
+    pub distinctive: &'static str,
+    pub charts_title: &'static str,
+    pub tests: &'static str,
+    pub data_of: &'static str,
+    pub frozen_title: &'static str,
+    pub frozen_on: &'static str,
+    pub published_for: &'static str,
+    pub hash: &'static str,
+    pub hash_broken: &'static str,
+    pub publish: &'static str,
+    pub per_cell: &'static str,
+    pub none_yet: &'static str,
+    pub frozen_col: &'static str,
+    pub published_col: &'static str,
+    pub no: &'static str,
+    pub analysis_nav: &'static str,
+}
+
+static NL: Labels = Labels {
+    en: false,
+    campaigns: "Campagnes",
+    map: "Perspectiefkaart",
+    lead: "Hoe ervaren jongeren, ouders en professionals (of andere groepen) elk thema? Welke verschillen zijn waarschijnlijk echt, en welke kunnen toeval zijn? Achter elk getal staan de verhalen, één klik verder.",
+    filter_field: "Filter (zoektaal)",
+    by_field: "Vergelijk op",
+    make: "Kaart maken",
+    freeze_name: "Naam van de bevroren kaart",
+    freeze: "Kaart bevriezen",
+    frozen_maps: "Bevroren kaarten",
+    published_maps: "Gepubliceerde kaarten",
+    which_stories: "Welke verhalen",
+    on_map: "Verhalen op de kaart",
+    without_value: "Zonder waarde om te vergelijken",
+    filter: "Filter",
+    all_stories: "alle verhalen van de campagne",
+    compared_by: "Vergeleken op",
+    codebook: "Versie van het codeboek",
+    per_group: "Verhalen per groep",
+    group: "Groep",
+    stories: "verhalen",
+    stories_col: "Verhalen",
+    without_theme: "Zonder thema",
+    tested: "Getoetst",
+    yes: "ja",
+    no_too_few: "nee: te weinig verhalen om te toetsen",
+    csv: "Tabel als CSV",
+    svg: "Grafiek als SVG",
+    small_note: "Kleine aantallen (minder dan de drempel, ook 0) staan als \"<5\"; cellen waaruit zo'n klein aantal terug te rekenen is, zijn ook verborgen (×).",
+    themes_title: "Thema's per groep",
+    no_themes: "Dit codeboek heeft nog geen thema's, of geen verhaal heeft een geaccepteerd thema.",
+    themes_caption: "Aandeel verhalen per groep dat het thema noemt, met 95%-interval (Wilson); gesorteerd op effectgrootte",
+    theme: "Thema",
+    effect: "Effect (Cramérs V)",
+    numbers: "De getallen",
+    the: "de",
+    distinctive: "Onderscheidende woorden",
+    charts_title: "Grafieken en betekenisvragen",
+    tests: "Toetsen",
+    data_of: "Gegevens bij",
+    frozen_title: "Bevroren perspectiefkaart",
+    frozen_on: "Bevroren op",
+    published_for: "gepubliceerd voor de stuurgroep op",
+    hash: "Inhoudshash (sha256)",
+    hash_broken: "komt niet meer overeen met de opgeslagen kaart",
+    publish: "Publiceren voor de stuurgroep",
+    per_cell: "Verhalen per cel",
+    none_yet: "Nog geen kaarten.",
+    frozen_col: "Bevroren",
+    published_col: "Gepubliceerd",
+    no: "nee",
+    analysis_nav: "Analyseren",
+};
+
+static EN: Labels = Labels {
+    en: true,
+    campaigns: "Campaigns",
+    map: "Perspective map",
+    lead: "How do young people, parents and professionals (or other groups) experience each theme? Which differences are probably real, and which may be chance? The stories behind every number are one click away.",
+    filter_field: "Filter (search language)",
+    by_field: "Compare by",
+    make: "Make the map",
+    freeze_name: "Name of the frozen map",
+    freeze: "Freeze the map",
+    frozen_maps: "Frozen maps",
+    published_maps: "Published maps",
+    which_stories: "Which stories",
+    on_map: "Stories on the map",
+    without_value: "Without a value to compare by",
+    filter: "Filter",
+    all_stories: "all stories of the campaign",
+    compared_by: "Compared by",
+    codebook: "Codebook version",
+    per_group: "Stories per group",
+    group: "Group",
+    stories: "stories",
+    stories_col: "Stories",
+    without_theme: "Without a theme",
+    tested: "Tested",
+    yes: "yes",
+    no_too_few: "no: too few stories to test",
+    csv: "Table as CSV",
+    svg: "Chart as SVG",
+    small_note: "Small counts (below the threshold, 0 included) show as \"<5\"; cells from which such a count could be worked out are hidden too (×).",
+    themes_title: "Themes per group",
+    no_themes: "This codebook has no themes yet, or no story has an accepted theme.",
+    themes_caption: "Share of each group's stories that mention the theme, with a 95% interval (Wilson); sorted by effect size",
+    theme: "Theme",
+    effect: "Effect (Cramér's V)",
+    numbers: "The numbers",
+    the: "the",
+    distinctive: "Distinctive words",
+    charts_title: "Charts and signifiers",
+    tests: "Tests",
+    data_of: "Data of",
+    frozen_title: "Frozen perspective map",
+    frozen_on: "Frozen on",
+    published_for: "published to the steering group on",
+    hash: "Content hash (sha256)",
+    hash_broken: "no longer matches the stored map",
+    publish: "Publish to the steering group",
+    per_cell: "Stories per cell",
+    none_yet: "No maps yet.",
+    frozen_col: "Frozen",
+    published_col: "Published",
+    no: "no",
+    analysis_nav: "Analysis",
+};
+
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    }
+}
+
+impl Labels {
+    /// What the page says about stories withdrawn since the map was frozen.
+    pub fn withdrawn(&self, n: &usize) -> String {
+        match (self.en, *n) {
+            (false, 0) => "Sinds het bevriezen is geen verhaal ingetrokken.".into(),
+            (false, 1) => "Sinds het bevriezen is 1 verhaal ingetrokken; dat staat niet meer bij de citaten, stippen en verhalenlijsten (de getallen zijn die van het moment van bevriezen).".into(),
+            (false, n) => format!("Sinds het bevriezen zijn {n} verhalen ingetrokken; die staan niet meer bij de citaten, stippen en verhalenlijsten (de getallen zijn die van het moment van bevriezen)."),
+            (true, 0) => "No story has been withdrawn since the map was frozen.".into(),
+            (true, 1) => "1 story has been withdrawn since the map was frozen; it is gone from the quotes, dots and story lists (the numbers are those of the moment of freezing).".into(),
+            (true, n) => format!("{n} stories have been withdrawn since the map was frozen; they are gone from the quotes, dots and story lists (the numbers are those of the moment of freezing)."),
+        }
+    }
 }
 
 pub struct Axis {
@@ -51,12 +251,17 @@ pub struct Axis {
 #[template(path = "maps/map.html")]
 pub struct MapPage {
     pub page: Page,
+    pub l: &'static Labels,
     pub slug: String,
     pub campaign_title: String,
     pub q: String,
     pub axes: Vec<Axis>,
-    pub map: Option<MapView>,
+    pub map: Option<std::sync::Arc<MapView>>,
     pub error: String,
+    /// The comparison axis as asked for, and whether it is none of the axes (then the form
+    /// keeps it as typed, beside the error).
+    pub by: String,
+    pub by_unknown: bool,
     /// The base of the download links ("" hides them), and their `?q=…&by=…`.
     pub dl: String,
     pub params: String,
@@ -75,17 +280,79 @@ async fn campaign_for(state: &AppState, signed: &SignedIn, slug: &str) -> Result
     Ok(campaign)
 }
 
-async fn live_view(state: &AppState, campaign: &Campaign, q: &MapQuery) -> Result<MapView, MapsError> {
-    let by = if q.by.trim().is_empty() { "perspective".to_string() } else { q.by.trim().to_string() };
-    let req = Request {
+fn request(state: &AppState, q: &MapQuery) -> Request {
+    Request {
         source: Source::Query(q.q.clone()),
-        by,
+        by: q.axis(),
+        language: q.lang(),
         min_group: state.config.map_min_group,
-        ..Request::default()
+    }
+}
+
+/// The live map, and whether it came from the cache.
+async fn live_view(
+    state: &AppState,
+    campaign: &Campaign,
+    q: &MapQuery,
+) -> Result<(std::sync::Arc<MapView>, bool), MapsError> {
+    let k = state.config.disclosure_threshold.max(1) as u64;
+    maps::cached_view(&state.store, &state.search, &state.maps, campaign, &request(state, q), k).await
+}
+
+/// Says whether a map response came from the map cache (for operators and tests).
+fn mark_cache(mut resp: Response, hit: bool) -> Response {
+    resp.headers_mut()
+        .insert("x-luister-map-cache", HeaderValue::from_static(if hit { "hit" } else { "miss" }));
+    resp
+}
+
+/// The map page: the map, or the error with the filter and axis as typed.
+fn map_page_of(
+    signed: &SignedIn,
+    csrf: &CsrfToken,
+    campaign: &Campaign,
+    q: &MapQuery,
+    result: Result<std::sync::Arc<MapView>, MapsError>,
+) -> Reply {
+    let lang = q.lang();
+    let l = labels(lang);
+    let (map, error, status) = match result {
+        Ok(m) => (Some(m), String::new(), StatusCode::OK),
+        Err(e) if e.is_bad_request() => (None, e.message(lang), StatusCode::BAD_REQUEST),
+        Err(e @ MapsError::IndexUnavailable) => (None, e.message(lang), StatusCode::SERVICE_UNAVAILABLE),
+        Err(e) => return Err(Error::from(anyhow::anyhow!(e)).html(lang).into_response()),
     };
-    let live = state.search.live();
-    let built = maps::build(&state.store, live.as_deref(), campaign, &req).await?;
-    Ok(view(&built, &campaign.id, &q.q, state.config.disclosure_threshold.max(1) as u64))
+    let by = q.axis();
+    let axes: Vec<Axis> = maps::axes(campaign, lang)
+        .into_iter()
+        .map(|(key, label)| Axis { selected: key == by, key, label })
+        .collect();
+    let by_unknown = !axes.iter().any(|a| a.selected);
+    let mut pairs = vec![("q", q.q.as_str()), ("by", by.as_str())];
+    if lang == Lang::En {
+        pairs.push(("lang", "en"));
+    }
+    let params = format!("?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default());
+    let other =
+        [("q", q.q.as_str()), ("by", by.as_str()), ("lang", if lang == Lang::En { "nl" } else { "en" })];
+    let base = format!("/manage/campaigns/{}/map", campaign.slug());
+    let tpl = MapPage {
+        page: Page::new(lang, l.map)
+            .signed_in(&signed.0, csrf)
+            .switch(format!("{base}?{}", serde_urlencoded::to_string(other).unwrap_or_default())),
+        l,
+        slug: campaign.slug().to_string(),
+        campaign_title: campaign.def.title.get(lang).to_string(),
+        q: q.q.clone(),
+        axes,
+        map,
+        error,
+        by,
+        by_unknown,
+        dl: base,
+        params,
+    };
+    Ok(render(status, true, &tpl))
 }
 
 /// `GET /manage/campaigns/{slug}/map?q=…&by=…`.
@@ -97,33 +364,10 @@ pub async fn map_page(
     Query(q): Query<MapQuery>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug).await?;
-    let (map, error, status) = match live_view(&state, &campaign, &q).await {
-        Ok(m) => (Some(m), String::new(), StatusCode::OK),
-        Err(MapsError::BadRequest(e)) => (None, e, StatusCode::BAD_REQUEST),
-        Err(e @ MapsError::IndexUnavailable) => (None, e.to_string(), StatusCode::SERVICE_UNAVAILABLE),
-        Err(e) => return Err(Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response()),
-    };
-    let by = map.as_ref().map_or(q.by.clone(), |m| m.by.clone());
-    let axes = maps::axes(&campaign, Lang::Nl)
-        .into_iter()
-        .map(|(key, label)| Axis { selected: key == by, key, label })
-        .collect();
-    let params = format!(
-        "?{}",
-        serde_urlencoded::to_string([("q", q.q.as_str()), ("by", by.as_str())]).unwrap_or_default()
-    );
-    let tpl = MapPage {
-        page: Page::new(Lang::Nl, "Perspectiefkaart").signed_in(&signed.0, &csrf),
-        slug: campaign.slug().to_string(),
-        campaign_title: campaign.def.title.get(Lang::Nl).to_string(),
-        q: q.q.clone(),
-        axes,
-        map,
-        error,
-        dl: format!("/manage/campaigns/{}/map", campaign.slug()),
-        params,
-    };
-    Ok(render(status, true, &tpl))
+    match live_view(&state, &campaign, &q).await {
+        Ok((v, hit)) => Ok(mark_cache(map_page_of(&signed, &csrf, &campaign, &q, Ok(v))?, hit)),
+        Err(e) => map_page_of(&signed, &csrf, &campaign, &q, Err(e)),
+    }
 }
 
 fn download(content_type: &'static str, name: &str, body: String) -> Response {
@@ -137,11 +381,18 @@ fn download(content_type: &'static str, name: &str, body: String) -> Response {
     resp
 }
 
-async fn view_or_error(state: &AppState, campaign: &Campaign, q: &MapQuery) -> Result<MapView, Response> {
-    live_view(state, campaign, q).await.map_err(|e| match e {
-        MapsError::BadRequest(m) => (StatusCode::BAD_REQUEST, m).into_response(),
-        e => Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response(),
-    })
+/// The map of a download link; a wrong filter or axis gives the map page with the error.
+async fn view_or_page(
+    state: &AppState,
+    signed: &SignedIn,
+    csrf: &CsrfToken,
+    campaign: &Campaign,
+    q: &MapQuery,
+) -> Result<(std::sync::Arc<MapView>, bool), Response> {
+    match live_view(state, campaign, q).await {
+        Ok(v) => Ok(v),
+        Err(e) => Err(map_page_of(signed, csrf, campaign, q, Err(e)).unwrap_or_else(|r| r)),
+    }
 }
 
 /// `GET /manage/campaigns/{slug}/map/table/{table}?q=…&by=…`: a table as CSV (`themes`, `groups`
@@ -149,34 +400,38 @@ async fn view_or_error(state: &AppState, campaign: &Campaign, q: &MapQuery) -> R
 pub async fn map_table(
     signed: SignedIn,
     State(state): State<AppState>,
+    csrf: CsrfToken,
     Path((slug, id)): Path<(String, String)>,
     Query(q): Query<MapQuery>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug).await?;
-    let v = view_or_error(&state, &campaign, &q).await?;
+    let (v, hit) = view_or_page(&state, &signed, &csrf, &campaign, &q).await?;
     let id = id.trim_end_matches(".csv");
     let table = crate::maps::view::table(&v, id).ok_or_else(|| denied(Denied::NotFound))?;
-    Ok(download("text/csv; charset=utf-8", &format!("{}-{id}.csv", campaign.slug()), table.to_csv()))
+    let name = format!("{}-{id}.csv", campaign.slug());
+    Ok(mark_cache(download("text/csv; charset=utf-8", &name, table.to_csv()), hit))
 }
 
 /// `GET /manage/campaigns/{slug}/map/chart/{chart}?q=…&by=…`: a chart as SVG.
 pub async fn map_chart(
     signed: SignedIn,
     State(state): State<AppState>,
+    csrf: CsrfToken,
     Path((slug, id)): Path<(String, String)>,
     Query(q): Query<MapQuery>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug).await?;
-    let v = view_or_error(&state, &campaign, &q).await?;
+    let (v, hit) = view_or_page(&state, &signed, &csrf, &campaign, &q).await?;
     let id = id.trim_end_matches(".svg");
     let chart = v.charts.iter().find(|c| c.id == id).ok_or_else(|| denied(Denied::NotFound))?;
-    Ok(download("image/svg+xml", &format!("{}-{id}.svg", campaign.slug()), chart.svg.clone()))
+    let name = format!("{}-{id}.svg", campaign.slug());
+    Ok(mark_cache(download("image/svg+xml", &name, chart.svg.clone()), hit))
 }
 
 fn fail(e: MapsError) -> Response {
     match e {
-        MapsError::BadRequest(m) => (StatusCode::BAD_REQUEST, m).into_response(),
         MapsError::Store(StoreError::NotFound) => denied(Denied::NotFound),
+        e if e.is_bad_request() => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
         e => Error::from(anyhow::anyhow!(e)).html(Lang::Nl).into_response(),
     }
 }
@@ -185,21 +440,25 @@ fn fail(e: MapsError) -> Response {
 pub async fn freeze(
     signed: SignedIn,
     State(state): State<AppState>,
+    csrf: CsrfToken,
     Path(slug): Path<String>,
     body: axum::body::Bytes,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug).await?;
     let v = crate::http::form::FormValues(serde_urlencoded::from_bytes(&body).unwrap_or_default());
-    let q = MapQuery { q: v.get("q").to_string(), by: v.get("by").to_string() };
-    let by = if q.by.trim().is_empty() { "perspective".to_string() } else { q.by.trim().to_string() };
-    let req = Request {
-        source: Source::Query(q.q.clone()),
-        by,
-        min_group: state.config.map_min_group,
-        ..Request::default()
+    let lang = v.get("lang");
+    let q = MapQuery {
+        q: v.get("q").to_string(),
+        by: v.get("by").to_string(),
+        lang: (!lang.is_empty()).then(|| lang.to_string()),
     };
+    let req = request(&state, &q);
     let live = state.search.live();
-    let built = maps::build(&state.store, live.as_deref(), &campaign, &req).await.map_err(fail)?;
+    let built = match maps::build(&state.store, live.as_deref(), &campaign, &req).await {
+        Ok(b) => b,
+        Err(e) if e.is_bad_request() => return map_page_of(&signed, &csrf, &campaign, &q, Err(e)),
+        Err(e) => return Err(fail(e)),
+    };
     let k = state.config.disclosure_threshold.max(1) as u64;
     let map = maps::frozen::freeze(
         &state.store,
@@ -228,6 +487,7 @@ pub struct FrozenRow {
 #[template(path = "maps/list.html")]
 pub struct FrozenList {
     pub page: Page,
+    pub l: &'static Labels,
     pub heading: String,
     pub slug: String,
     pub rows: Vec<FrozenRow>,
@@ -258,6 +518,7 @@ pub async fn frozen_list(
         .collect();
     let tpl = FrozenList {
         page: Page::new(Lang::Nl, "Bevroren kaarten").signed_in(&signed.0, &csrf),
+        l: labels(Lang::Nl),
         heading: format!("Bevroren kaarten van {}", campaign.def.title.get(Lang::Nl)),
         slug: campaign.slug().to_string(),
         rows,
@@ -269,6 +530,7 @@ pub async fn frozen_list(
 #[template(path = "maps/frozen.html")]
 pub struct FrozenPage {
     pub page: Page,
+    pub l: &'static Labels,
     pub slug: String,
     pub title: String,
     pub created: String,
@@ -283,9 +545,19 @@ pub struct FrozenPage {
     pub params: String,
 }
 
-fn frozen_tpl(page: Page, slug: &str, shown: crate::maps::frozen::Shown, publish: String) -> FrozenPage {
+/// A frozen map's page, in the language it was made in (its sentences are frozen in it).
+fn frozen_tpl(
+    signed: &SignedIn,
+    csrf: &CsrfToken,
+    slug: &str,
+    shown: crate::maps::frozen::Shown,
+    publish: String,
+) -> FrozenPage {
+    let lang = if shown.view.is_english() { Lang::En } else { Lang::Nl };
+    let l = labels(lang);
     FrozenPage {
-        page,
+        page: Page::new(lang, l.frozen_title).signed_in(&signed.0, csrf),
+        l,
         slug: slug.to_string(),
         title: shown.map.title.clone(),
         created: when(shown.map.created_at),
@@ -319,8 +591,7 @@ pub async fn frozen_page(
         String::new()
     };
     let shown = maps::frozen::show(&state.store, map, false).await.map_err(fail)?;
-    let page = Page::new(Lang::Nl, "Bevroren perspectiefkaart").signed_in(&signed.0, &csrf);
-    Ok(render(StatusCode::OK, true, &frozen_tpl(page, campaign.slug(), shown, publish)))
+    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, campaign.slug(), shown, publish)))
 }
 
 /// `POST /manage/campaigns/{slug}/maps/{map_id}/publish`: shows the map to the steering group.
@@ -351,6 +622,7 @@ pub async fn published_list(signed: SignedIn, State(state): State<AppState>, csr
         .collect();
     let tpl = FrozenList {
         page: Page::new(Lang::Nl, "Gepubliceerde kaarten").signed_in(&signed.0, &csrf),
+        l: labels(Lang::Nl),
         heading: "Gepubliceerde perspectiefkaarten".into(),
         slug: String::new(),
         rows,
@@ -372,6 +644,5 @@ pub async fn published_page(
         Err(e) => return Err(fail(e.into())),
     };
     let shown = maps::frozen::show(&state.store, map, true).await.map_err(fail)?;
-    let page = Page::new(Lang::Nl, "Perspectiefkaart").signed_in(&signed.0, &csrf);
-    Ok(render(StatusCode::OK, true, &frozen_tpl(page, "", shown, String::new())))
+    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, "", shown, String::new())))
 }

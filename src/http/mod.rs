@@ -50,6 +50,8 @@ pub struct AppState {
     pub search: crate::search::SearchHandle,
     /// Background jobs (discovery, retraining, re-tagging).
     pub jobs: crate::jobs::JobHandle,
+    /// Live perspective map pages, kept while nothing they depend on changes.
+    pub maps: Arc<crate::maps::ViewCache>,
 }
 
 /// Every route of the app, with the list the authorisation test walks.

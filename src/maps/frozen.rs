@@ -1,7 +1,10 @@
 //! Frozen and published maps: a snapshot of a map (story ids, tag states, codebook version,
 //! settings, every number the page shows, for facilitators and as disclosed for the steering
 //! group), content-hashed, stored with its audit entry in one transaction. Withdrawal wins over
-//! freezing: a story withdrawn since is left out of the quotes and story lists when shown.
+//! freezing: a story withdrawn since is left out of the quotes, story lists and charts when
+//! shown. Charts with a mark per story (ternary dots, histogram bins) keep their per-story data
+//! in the snapshot and are drawn again at show time without the stories that no longer exist;
+//! the snapshot and its hash stay as frozen.
 
 use std::collections::HashSet;
 
@@ -11,6 +14,10 @@ use time::OffsetDateTime;
 
 use super::view::{MapView, view};
 use super::{Built, MapsError, disclose};
+use crate::analysis::maps::signifiers::Detail;
+use crate::charts::from_map::{SignifierChart, signifier_chart};
+use crate::charts::histogram::{HistogramChart, histogram, histogram_table};
+use crate::charts::ternary::{TernaryChart, ternary, ternary_table};
 use crate::domain::{Actor, AuditAction, AuditEntry, Campaign};
 use crate::store::DynStore;
 use crate::store::maps::FrozenMap;
@@ -29,6 +36,103 @@ pub struct Snapshot {
     pub open: MapView,
     /// The page with disclosure control applied (the steering group's).
     pub disclosed: MapView,
+    /// Per-story data of the charts of `open` and of `disclosed` (absent in snapshots made
+    /// before it was kept: those charts stay as drawn).
+    #[serde(default)]
+    pub open_charts: Vec<ChartData>,
+    #[serde(default)]
+    pub disclosed_charts: Vec<ChartData>,
+}
+
+/// A chart with the story behind each of its marks, so it can be drawn without some of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChartData {
+    /// Per group, the story of each dot (parallel to the group's dots).
+    Ternary { chart: TernaryChart, stories: Vec<Vec<String>> },
+    /// Per group, each answer's story and bin.
+    Histogram { chart: HistogramChart, stories: Vec<Vec<(String, usize)>> },
+}
+
+impl ChartData {
+    fn id(&self) -> &str {
+        match self {
+            ChartData::Ternary { chart, .. } => &chart.id,
+            ChartData::Histogram { chart, .. } => &chart.id,
+        }
+    }
+
+    fn touches(&self, gone: &HashSet<&str>) -> bool {
+        match self {
+            ChartData::Ternary { stories, .. } => stories.iter().flatten().any(|s| gone.contains(s.as_str())),
+            ChartData::Histogram { stories, .. } => {
+                stories.iter().flatten().any(|(s, _)| gone.contains(s.as_str()))
+            }
+        }
+    }
+
+    /// The chart without the stories in `gone`, as SVG and data table. In a disclosed chart a
+    /// bin that falls below `k` is hidden, like any small count.
+    fn redraw(&self, gone: &HashSet<&str>, disclosed: bool, k: u64) -> (String, super::view::Table) {
+        match self {
+            ChartData::Ternary { chart, stories } => {
+                let mut chart = chart.clone();
+                for (g, ids) in chart.groups.iter_mut().zip(stories) {
+                    g.dots = g
+                        .dots
+                        .iter()
+                        .zip(ids)
+                        .filter(|(_, id)| !gone.contains(id.as_str()))
+                        .map(|(d, _)| *d)
+                        .collect();
+                }
+                (ternary(&chart), ternary_table(&chart).into())
+            }
+            ChartData::Histogram { chart, stories } => {
+                let mut chart = chart.clone();
+                for (g, members) in chart.groups.iter_mut().zip(stories) {
+                    for (_, b) in members.iter().filter(|(id, _)| gone.contains(id.as_str())) {
+                        if let Some(Some(c)) = g.counts.get_mut(*b) {
+                            *c = c.saturating_sub(1);
+                        }
+                    }
+                    if disclosed {
+                        for c in &mut g.counts {
+                            if c.is_some_and(|c| c < k) {
+                                *c = None;
+                            }
+                        }
+                    }
+                }
+                (histogram(&chart), histogram_table(&chart, &format!("<{k}")).into())
+            }
+        }
+    }
+}
+
+/// The per-story data of `built`'s triad and dyad charts.
+pub fn chart_data(built: &Built) -> Vec<ChartData> {
+    let id = |n: &usize| built.story_ids.get(*n).cloned().unwrap_or_default();
+    built
+        .map
+        .signifiers
+        .iter()
+        .filter_map(|s| match (signifier_chart(&built.map, s), &s.detail) {
+            (SignifierChart::Ternary(chart), Detail::Triad(t)) => Some(ChartData::Ternary {
+                chart,
+                stories: t.groups.iter().map(|g| g.dot_stories.iter().map(id).collect()).collect(),
+            }),
+            (SignifierChart::Histogram(chart), Detail::Dyad(d)) => Some(ChartData::Histogram {
+                chart,
+                stories: d
+                    .groups
+                    .iter()
+                    .map(|g| g.binned.iter().map(|(n, b)| (id(n), *b)).collect())
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A frozen map as a page shows it.
@@ -60,6 +164,7 @@ pub async fn freeze(
     actor: Actor,
     now: OffsetDateTime,
 ) -> Result<FrozenMap, MapsError> {
+    let hidden = disclose(built, k);
     let snapshot = Snapshot {
         story_ids: built.story_ids.clone(),
         accepted: built.accepted.clone(),
@@ -69,7 +174,9 @@ pub async fn freeze(
         min_group,
         k,
         open: view(built, &campaign.id, query, k),
-        disclosed: view(&disclose(built, k), &campaign.id, query, k),
+        disclosed: view(&hidden, &campaign.id, query, k),
+        open_charts: chart_data(built),
+        disclosed_charts: chart_data(&hidden),
     };
     let value = serde_json::to_value(&snapshot).map_err(anyhow::Error::from)?;
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -129,7 +236,17 @@ pub async fn show(store: &DynStore, map: FrozenMap, disclosed: bool) -> Result<S
     };
     let withdrawn: HashSet<&str> =
         snapshot.story_ids.iter().map(String::as_str).filter(|id| !present.contains(*id)).collect();
-    let mut view = if disclosed { snapshot.disclosed.clone() } else { snapshot.open.clone() };
+    let (mut view, charts) = if disclosed {
+        (snapshot.disclosed, snapshot.disclosed_charts)
+    } else {
+        (snapshot.open, snapshot.open_charts)
+    };
+    for data in charts.iter().filter(|d| d.touches(&withdrawn)) {
+        if let Some(c) = view.charts.iter_mut().find(|c| c.id == data.id()) {
+            let (svg, table) = data.redraw(&withdrawn, disclosed, snapshot.k);
+            (c.svg, c.table) = (svg, super::view::localise(table, view.language == "en"));
+        }
+    }
     for t in &mut view.themes {
         for c in &mut t.cells {
             c.quotes.retain(|q| !withdrawn.contains(q.story_id.as_str()));

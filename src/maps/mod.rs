@@ -3,6 +3,8 @@
 //! index; the map computed by the pure core in [`crate::analysis::maps`]; disclosure control for
 //! the steering group. The numbers come from the core; this module only gathers and labels.
 
+pub mod cache;
+pub mod demo;
 pub mod frozen;
 pub mod view;
 
@@ -27,6 +29,19 @@ use crate::store::DynStore;
 pub enum MapsError {
     #[error("{0}")]
     BadRequest(String),
+    /// The filter does not parse in the search language.
+    #[error("het filter is niet te lezen: {0}")]
+    BadFilter(crate::search::query::QueryError),
+    /// "Compare by" names no field of the campaign.
+    #[error(
+        "'{0}' is geen keuzeveld van deze campagne; vergelijk op perspective, age_band, region of een keuzevraag"
+    )]
+    UnknownAxis(String),
+    /// "Compare by" names a question that does not split stories into groups.
+    #[error(
+        "op '{0}' kan niet vergeleken worden: alleen een vraag met één keuze verdeelt de verhalen in groepen"
+    )]
+    NotAnAxis(String),
     #[error("de zoekindex wordt opnieuw opgebouwd; probeer het zo weer")]
     IndexUnavailable,
     #[error(transparent)]
@@ -45,6 +60,8 @@ pub enum Source {
     Set(String),
     /// A search in the search language, within the campaign.
     Query(String),
+    /// These stories of the campaign (the demo's coded stories; no index needed).
+    Stories(Vec<String>),
 }
 
 /// What to map, and how.
@@ -55,6 +72,42 @@ pub struct Request {
     pub by: String,
     pub language: Lang,
     pub min_group: u64,
+}
+
+impl MapsError {
+    /// Whether the request itself is wrong (the page says so and keeps what was typed).
+    pub fn is_bad_request(&self) -> bool {
+        matches!(
+            self,
+            MapsError::BadRequest(_)
+                | MapsError::BadFilter(_)
+                | MapsError::UnknownAxis(_)
+                | MapsError::NotAnAxis(_)
+        )
+    }
+
+    /// The message in `lang` (the search language's own explanations are in Dutch).
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::Nl) => self.to_string(),
+            (MapsError::BadFilter(e), Lang::En) => {
+                format!("The filter cannot be read: {} (at character {})", e.message, e.at + 1)
+            }
+            (MapsError::UnknownAxis(id), Lang::En) => format!(
+                "'{id}' is not a choice field of this campaign; compare by perspective, age_band, region or a single-choice question"
+            ),
+            (MapsError::NotAnAxis(id), Lang::En) => format!(
+                "Cannot compare by '{id}': only a single-choice question splits the stories into groups"
+            ),
+            (MapsError::IndexUnavailable, Lang::En) => {
+                "The search index is being rebuilt; try again in a moment".into()
+            }
+            (MapsError::BadRequest(m), Lang::En) if m.contains("andere campagne") => {
+                "This story set belongs to another campaign".into()
+            }
+            (_, Lang::En) => self.to_string(),
+        }
+    }
 }
 
 impl Default for Request {
@@ -106,6 +159,83 @@ pub fn axes(campaign: &Campaign, lang: Lang) -> Vec<(String, String)> {
     out
 }
 
+/// The campaign's own themes that are not merged into another.
+async fn campaign_themes(
+    store: &DynStore,
+    campaign: &Campaign,
+) -> Result<Vec<crate::domain::theme::Theme>, MapsError> {
+    Ok(store
+        .themes(Some(&campaign.id))
+        .await?
+        .into_iter()
+        .filter(|t| t.campaign_id.as_deref() == Some(campaign.id.as_str()) && t.merged_into.is_none())
+        .collect())
+}
+
+/// A short hash of the themes, their names and their last changes.
+fn codebook_version(themes: &[crate::domain::theme::Theme]) -> String {
+    let mut hasher = Sha256::new();
+    for t in themes {
+        hasher.update(format!("{}\t{}\t{}\n", t.id, t.name, t.updated_at.unix_timestamp_nanos()));
+    }
+    hex::encode(&hasher.finalize()[..6])
+}
+
+/// The cache of live map pages (see [`cache`]).
+pub type ViewCache = cache::MapCache<view::MapView>;
+
+/// The live map page of `req` (counts below `k` formatted as "<k"), from `cache` when nothing
+/// it depends on changed since it was made (then the flag is true). A map of a saved story set is not cached: the set
+/// can change without a story event.
+pub async fn cached_view(
+    store: &DynStore,
+    search: &crate::search::SearchHandle,
+    cache: &ViewCache,
+    campaign: &Campaign,
+    req: &Request,
+    k: u64,
+) -> Result<(std::sync::Arc<view::MapView>, bool), MapsError> {
+    let query = match &req.source {
+        Source::Query(q) => q.clone(),
+        _ => String::new(),
+    };
+    let key = match &req.source {
+        Source::Set(_) | Source::Stories(_) => None,
+        Source::Campaign | Source::Query(_) => Some(cache::Key {
+            campaign_id: campaign.id.clone(),
+            form_version: campaign.form_version,
+            filter: query.clone(),
+            by: req.by.clone(),
+            language: req.language.code().to_string(),
+            min_group: req.min_group,
+            k,
+            disclosed: false,
+            // Read before the map is built: a change while it is built gives a newer key, so
+            // what is kept under this key is never older than the key says.
+            events_seq: store.last_event_seq().await?,
+            codebook_version: codebook_version(&campaign_themes(store, campaign).await?),
+            index_seq: if query.trim().is_empty() { 0 } else { search.applied_seq() },
+        }),
+    };
+    if let Some(hit) = key.as_ref().and_then(|k| cache.get(k)) {
+        return Ok((hit, true));
+    }
+    let live = search.live();
+    let built = build(store, live.as_deref(), campaign, req).await?;
+    let mut v = view::view(&built, &campaign.id, &query, k);
+    // The live page links each cell to the search page; the story lists are for frozen maps.
+    for t in &mut v.themes {
+        for c in &mut t.cells {
+            c.stories = Vec::new();
+        }
+    }
+    let v = std::sync::Arc::new(v);
+    if let Some(key) = key {
+        cache.insert(key, v.clone());
+    }
+    Ok((v, false))
+}
+
 /// Builds and computes the map of `campaign` (see [`Request`]). `live` is the search index,
 /// needed for a query or a saved search.
 pub async fn build(
@@ -115,20 +245,11 @@ pub async fn build(
     req: &Request,
 ) -> Result<Built, MapsError> {
     let stories = stories(store, live, campaign, &req.source).await?;
-    let themes: Vec<_> = store
-        .themes(Some(&campaign.id))
-        .await?
-        .into_iter()
-        .filter(|t| t.campaign_id.as_deref() == Some(campaign.id.as_str()) && t.merged_into.is_none())
-        .collect();
+    let themes = campaign_themes(store, campaign).await?;
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
     let tags = if ids.is_empty() { Vec::new() } else { store.tags_for_stories(&ids).await? };
     let accepted = accepted_pairs(&tags);
-    let mut hasher = Sha256::new();
-    for t in &themes {
-        hasher.update(format!("{}\t{}\t{}\n", t.id, t.name, t.updated_at.unix_timestamp_nanos()));
-    }
-    let codebook_version = hex::encode(&hasher.finalize()[..6]);
+    let codebook_version = codebook_version(&themes);
     let input = input(campaign, &stories, &themes, &accepted, &req.by, req.language)?;
     let settings = Settings {
         min_group: req.min_group,
@@ -148,6 +269,7 @@ pub async fn build(
         Source::Campaign => String::new(),
         Source::Set(id) => format!("set:{id}"),
         Source::Query(q) => q.clone(),
+        Source::Stories(_) => "coded".into(),
     };
     Ok(Built {
         header: Header {
@@ -197,6 +319,7 @@ async fn stories(
                 }
             }
         }
+        Source::Stories(ids) => Some(ids.clone()),
         Source::Query(q) if q.trim().is_empty() => None,
         Source::Query(q) => Some(search_ids(live, campaign, q)?),
     };
@@ -223,7 +346,11 @@ fn search_ids(live: Option<&Live>, campaign: &Campaign, q: &str) -> Result<Vec<S
         choice_facets: false,
         ids: None,
     };
-    exec::all_ids(live, &req, usize::MAX).map_err(|e| MapsError::BadRequest(e.to_string()))
+    exec::all_ids(live, &req, usize::MAX).map_err(|e| match e {
+        exec::SearchError::Query { error, .. } => MapsError::BadFilter(error),
+        exec::SearchError::Rebuilding => MapsError::IndexUnavailable,
+        e => MapsError::Other(e.into()),
+    })
 }
 
 /// The (story, theme) pairs whose tags add up to accepted (a person's rejection wins; a rule
@@ -295,15 +422,14 @@ fn groups(
             Ok((regions.iter().map(|r| group(r, format!("{prefix} {r}"))).collect(), of))
         }
         id => {
-            let sig = campaign.def.signifiers.iter().find(|s| s.id == id).ok_or_else(|| {
-                MapsError::BadRequest(format!(
-                    "'{id}' is geen keuzeveld van deze campagne; vergelijk op perspective, age_band, region of een keuzevraag"
-                ))
-            })?;
+            let sig = campaign
+                .def
+                .signifiers
+                .iter()
+                .find(|s| s.id == id)
+                .ok_or_else(|| MapsError::UnknownAxis(id.to_string()))?;
             let SignifierKind::Choice { multiple: false, options } = &sig.kind else {
-                return Err(MapsError::BadRequest(format!(
-                    "op '{id}' kan niet vergeleken worden: alleen een vraag met één keuze verdeelt de verhalen in groepen"
-                )));
+                return Err(MapsError::NotAnAxis(id.to_string()));
             };
             let groups = options.iter().map(|o| group(&o.id, o.label.get(lang).to_string())).collect();
             let of = stories

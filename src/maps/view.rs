@@ -2,6 +2,8 @@
 //! data table), every cell linked to the stories behind it. Plain data that serialises both
 //! ways, so a frozen map stores exactly what its page shows and renders the same later.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Built;
@@ -104,6 +106,42 @@ pub struct MapView {
     pub tests: usize,
     pub notes: Vec<String>,
     pub disclosed: bool,
+    /// The language of the map's labels and sentences ("nl" or "en"; "" in maps frozen before
+    /// it was kept: Dutch).
+    #[serde(default)]
+    pub language: String,
+}
+
+impl MapView {
+    pub fn is_english(&self) -> bool {
+        self.language == "en"
+    }
+}
+
+/// A chart's data table with its column names in English (the chart module names them in
+/// Dutch); Dutch tables are returned as they are.
+pub fn localise(mut table: Table, english: bool) -> Table {
+    if english {
+        for h in &mut table.header {
+            let en = match h.as_str() {
+                "categorie" => "category".to_string(),
+                "groep" => "group".into(),
+                "aantal" => "count".into(),
+                "aandeel" => "share".into(),
+                "95% van" => "95% from".into(),
+                "95% tot" => "95% to".into(),
+                "antwoorden" => "answers".into(),
+                "van" => "from".into(),
+                "tot" => "to".into(),
+                other => match other.strip_prefix("centrum ") {
+                    Some(corner) => format!("centre {corner}"),
+                    None => other.to_string(),
+                },
+            };
+            *h = en;
+        }
+    }
+    table
 }
 
 fn count(x: Option<u64>, k: u64) -> String {
@@ -178,8 +216,15 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
             testable: g.testable,
         })
         .collect();
+    // The stories behind each (theme, group) cell, gathered once rather than per cell.
+    let mut members: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+    for (s, t) in &built.accepted {
+        if let Some(g) = built.group_of.get(s) {
+            members.entry((t.as_str(), g.as_str())).or_default().push(s.clone());
+        }
+    }
     let themes: Vec<ThemeView> =
-        map.themes.iter().map(|row| theme_view(built, row, campaign_id, query, nl)).collect();
+        map.themes.iter().map(|row| theme_view(built, row, campaign_id, query, nl, &members)).collect();
     let mut themes_table = Table {
         header: vec![
             if nl { "thema" } else { "theme" }.into(),
@@ -213,7 +258,7 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
             title: c.title.clone(),
             description: c.description.clone(),
             svg: bars::bars(&c),
-            table: bars::bars_table(&c).into(),
+            table: localise(bars::bars_table(&c).into(), !nl),
             tests: Vec::new(),
             sentence: String::new(),
         });
@@ -242,7 +287,15 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
                 (c.id.clone(), c.title.clone(), c.description.clone(), bars::bars(&c), bars::bars_table(&c))
             }
         };
-        charts.push(ChartView { id, title, description, svg, table: table.into(), tests, sentence });
+        charts.push(ChartView {
+            id,
+            title,
+            description,
+            svg,
+            table: localise(table.into(), !nl),
+            tests,
+            sentence,
+        });
     }
     MapView {
         campaign: built.header.campaign.clone(),
@@ -258,6 +311,7 @@ pub fn view(built: &Built, campaign_id: &str, query: &str, k: u64) -> MapView {
         tests: map.tests,
         notes: map.notes.clone(),
         disclosed: map.disclosure.is_some(),
+        language: if nl { "nl" } else { "en" }.into(),
     }
 }
 
@@ -271,7 +325,14 @@ fn sentence_of(s: &crate::analysis::maps::signifiers::SignifierSummary) -> Strin
     sentence.as_ref().map_or_else(String::new, |s| s.text.clone())
 }
 
-fn theme_view(built: &Built, row: &ThemeRow, campaign_id: &str, query: &str, nl: bool) -> ThemeView {
+fn theme_view(
+    built: &Built,
+    row: &ThemeRow,
+    campaign_id: &str,
+    query: &str,
+    nl: bool,
+    members: &HashMap<(&str, &str), Vec<String>>,
+) -> ThemeView {
     let keys: Vec<(&str, &str)> =
         built.map.groups.iter().map(|g| (g.key.as_str(), g.label.as_str())).collect();
     let cells = row
@@ -282,12 +343,7 @@ fn theme_view(built: &Built, row: &ThemeRow, campaign_id: &str, query: &str, nl:
             let open = c.hidden.is_none();
             let filters = vec![group_filter(&built.header.by, key), format!("theme:{}", row.id)];
             let stories = if open {
-                built
-                    .accepted
-                    .iter()
-                    .filter(|(s, t)| t == &row.id && built.group_of.get(s).is_some_and(|g| g == key))
-                    .map(|(s, _)| s.clone())
-                    .collect()
+                members.get(&(row.id.as_str(), key)).cloned().unwrap_or_default()
             } else {
                 Vec::new()
             };
@@ -339,7 +395,11 @@ pub fn table(v: &MapView, id: &str) -> Option<Table> {
     match id {
         "themes" => Some(v.themes_table.clone()),
         "groups" => Some(Table {
-            header: vec!["groep".into(), "verhalen".into(), "zonder thema".into(), "getoetst".into()],
+            header: if v.is_english() {
+                vec!["group".into(), "stories".into(), "without a theme".into(), "tested".into()]
+            } else {
+                vec!["groep".into(), "verhalen".into(), "zonder thema".into(), "getoetst".into()]
+            },
             rows: v
                 .groups
                 .iter()
@@ -348,7 +408,13 @@ pub fn table(v: &MapView, id: &str) -> Option<Table> {
                         g.label.clone(),
                         g.count.clone(),
                         g.without_theme.clone(),
-                        if g.testable { "ja" } else { "nee" }.into(),
+                        match (g.testable, v.is_english()) {
+                            (true, false) => "ja",
+                            (false, false) => "nee",
+                            (true, true) => "yes",
+                            (false, true) => "no",
+                        }
+                        .into(),
                     ]
                 })
                 .collect(),

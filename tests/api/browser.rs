@@ -261,3 +261,54 @@ async fn facilitator_finds_threads_promotes_one_measures_suggestions_and_codes_a
     let samples = app.store.samples(&app.campaign.id).await.unwrap();
     assert_eq!(app.store.sample_codings(&samples[0].id).await.unwrap().len(), 3 * 2);
 }
+
+/// Issue 10, done when: a facilitator opens the map of the demo campaign, compares by
+/// perspective and by age band, follows a cell to its stories, reads a sentence, downloads a
+/// table, freezes and publishes; the steering account sees the published map with small cells
+/// hidden and no story text from them. (SQLite, like the other browser tests; the map's
+/// integration tests in tests/api/maps.rs run on both databases.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitator_makes_freezes_and_publishes_a_perspective_map_and_steering_sees_it_disclosed() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    luister::transfer::import::load_demo(app.store.clone(), 600).await.unwrap();
+    let password = "lange zin met kaarten en kompassen";
+    let account = |email: &str, role| luister::auth::accounts::NewAccount {
+        email: email.into(),
+        name: format!("Browser {email}"),
+        role,
+        password: password.into(),
+    };
+    let fac = luister::auth::accounts::create(
+        &app.store,
+        account("kaart@browser.example.nl", luister::domain::Role::Facilitator),
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    app.store.set_membership(&app.campaign.id, &fac.id, true, &crate::helpers::system_audit()).await.unwrap();
+    luister::auth::accounts::create(
+        &app.store,
+        account("stuur@browser.example.nl", luister::domain::Role::Steering),
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    run_script_with(
+        "maps.mjs",
+        &app.base,
+        &shots,
+        &[
+            ("FACILITATOR_EMAIL", "kaart@browser.example.nl"),
+            ("STEERING_EMAIL", "stuur@browser.example.nl"),
+            ("PASSWORD", password),
+            ("SLUG", "eigen-netwerk"),
+        ],
+    );
+    let maps = app.store.published_maps().await.unwrap();
+    assert!(maps.iter().any(|m| m.title == "Browserkaart"), "the map was frozen and published");
+}

@@ -174,7 +174,10 @@ pub fn protect(table: &[Vec<u64>], k: u64, forced: &[Vec<bool>]) -> Vec<Vec<Opti
             row.iter()
                 .enumerate()
                 .map(|(j, &x)| {
-                    let small = k > 1 && x > 0 && x < k;
+                    // 0 is hidden too, as on the overview (`analysis::suppression`): "none of this
+                    // group" is itself a disclosure about every teller in it, and a visible 0
+                    // beside a "<k" would say that one is at least 1.
+                    let small = k > 1 && x < k;
                     let forced = forced.get(i).and_then(|f| f.get(j)).copied().unwrap_or(false);
                     (small || forced).then_some(Hidden::Small)
                 })
@@ -323,7 +326,8 @@ fn protect_answers(answers: &mut [&mut Answers], forced_groups: &[bool], tally: 
 pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
     let mut out = map.clone();
     let mut tally = Tally { k, small: 0, secondary: 0, withheld: 0 };
-    let small = |x: Option<u64>| x.is_some_and(|x| k > 1 && x > 0 && x < k);
+    // 0 included, as in `protect`.
+    let small = |x: Option<u64>| x.is_some_and(|x| k > 1 && x < k);
     // Groups: a small group is hidden everywhere.
     let hidden_group: Vec<bool> = out.groups.iter().map(|g| small(g.count)).collect();
     for (g, &h) in out.groups.iter_mut().zip(&hidden_group) {
@@ -389,6 +393,7 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                         g.centre = None;
                         g.region.clear();
                         g.dots.clear();
+                        g.dot_stories.clear();
                     } else if small(g.with_zero) {
                         g.with_zero = None;
                     }
@@ -428,6 +433,7 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
                     }
                     if hidden[j] {
                         g.hidden = Some(Hidden::Small);
+                        g.binned.clear();
                     }
                     hidden[j] |= any;
                 }
@@ -510,12 +516,16 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
     if k > 1 {
         out.notes.push(match out.settings.language {
             super::Language::Nl => format!(
-                "Aantallen van 1 tot {} staan als <{k}; met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn. Bij verborgen cellen staan geen aandelen, citaten, woorden of toetsen.",
-                k - 1
+                "Aantallen van 0 tot {} staan als <{k}; met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn. Bij verborgen cellen staan geen aandelen, citaten, woorden of toetsen: {} van de {} toetsen zijn daarom niet getoond.",
+                k - 1,
+                tally.withheld,
+                map.tests
             ),
             super::Language::En => format!(
-                "Counts from 1 to {} are shown as <{k}; counts hidden as × could otherwise be worked out from the totals. Hidden cells show no shares, quotes, words or tests.",
-                k - 1
+                "Counts from 0 to {} are shown as <{k}; counts hidden as × could otherwise be worked out from the totals. Hidden cells show no shares, quotes, words or tests: {} of the {} tests are therefore not shown.",
+                k - 1,
+                tally.withheld,
+                map.tests
             ),
         });
     }
@@ -626,9 +636,15 @@ mod tests {
     }
 
     #[test]
-    fn tables_without_small_counts_are_left_alone_and_zero_is_shown() {
-        let table = vec![vec![0, 12, 20], vec![40, 28, 30]];
+    fn tables_without_small_counts_are_left_alone_and_zero_is_hidden_like_the_overview() {
+        let table = vec![vec![7, 12, 20], vec![40, 28, 30]];
         assert!(protect(&table, 5, &[]).iter().flatten().all(Option::is_none));
+        // "None of the 40 parents" is said of every parent; and a visible 0 beside "<5" would
+        // say that one is at least 1.
+        let zero = vec![vec![0, 12, 20], vec![40, 28, 30]];
+        let marks = protect(&zero, 5, &[]);
+        assert_eq!(marks[0][0], Some(Hidden::Small));
+        assert_eq!(marks.iter().flatten().filter(|m| m.is_some()).count(), 4, "a rectangle protects it");
         assert!(protect(&[vec![1, 2], vec![3, 4]], 1, &[]).iter().flatten().all(Option::is_none));
     }
 

@@ -91,6 +91,10 @@ pub struct TriadGroup {
     /// Every answer, closed (zeros kept), for the ternary plot; not serialised.
     #[serde(skip)]
     pub dots: Vec<[f64; 3]>,
+    /// The story of each dot (an index into the input's stories), so a frozen map can leave
+    /// out a story withdrawn since; not serialised.
+    #[serde(skip)]
+    pub dot_stories: Vec<usize>,
 }
 
 /// PERMANOVA at one δ.
@@ -125,6 +129,10 @@ pub struct DyadGroup {
     pub quantiles: Option<ranks::Quantiles>,
     pub too_few: bool,
     pub hidden: Option<Hidden>,
+    /// Each answer's story (an index into the input's stories) and bin, so a frozen map can
+    /// take a story withdrawn since out of its histogram; not serialised.
+    #[serde(skip)]
+    pub binned: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -180,15 +188,18 @@ pub(crate) fn summaries(input: &MapInput, settings: &Settings) -> Vec<SignifierS
         .iter()
         .enumerate()
         .map(|(i, sig)| {
-            let answers: Vec<(usize, &Answer)> = input
+            let (answers, story_of): (Vec<(usize, &Answer)>, Vec<usize>) = input
                 .stories
                 .iter()
-                .filter_map(|s| s.group.map(|g| (g, s.answers.get(i).unwrap_or(&Answer::NoAnswer))))
-                .collect();
+                .enumerate()
+                .filter_map(|(n, s)| s.group.map(|g| ((g, s.answers.get(i).unwrap_or(&Answer::NoAnswer)), n)))
+                .unzip();
             let seed = settings.seed.wrapping_add(1 + i as u64);
             let detail = match &sig.kind {
-                SignifierKind::Triad { .. } => Detail::Triad(triad(input, settings, &answers, seed)),
-                SignifierKind::Dyad { .. } => Detail::Dyad(dyad(input, settings, &answers)),
+                SignifierKind::Triad { .. } => {
+                    Detail::Triad(triad(input, settings, &answers, &story_of, seed))
+                }
+                SignifierKind::Dyad { .. } => Detail::Dyad(dyad(input, settings, &answers, &story_of)),
                 SignifierKind::Choice { options, multiple } => {
                     Detail::Choice(choice(input, settings, &answers, options.len(), *multiple, seed))
                 }
@@ -219,14 +230,22 @@ fn ilr_at(parts: &[f64; 3], delta: f64) -> [f64; 2] {
     [c[0], c[1]]
 }
 
-fn triad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)], seed: u64) -> TriadSummary {
+fn triad(
+    input: &MapInput,
+    settings: &Settings,
+    answers: &[(usize, &Answer)],
+    story_of: &[usize],
+    seed: u64,
+) -> TriadSummary {
     let g = input.groups.len();
     let counted = count_answers(g, answers);
     let mut dots: Vec<Vec<[f64; 3]>> = vec![Vec::new(); g];
-    for &(gr, a) in answers {
+    let mut dot_stories: Vec<Vec<usize>> = vec![Vec::new(); g];
+    for (&(gr, a), &n) in answers.iter().zip(story_of) {
         if let Answer::Triad(w) = a {
             let sum: f64 = w.iter().sum();
             dots[gr].push([w[0] / sum, w[1] / sum, w[2] / sum]);
+            dot_stories[gr].push(n);
         }
     }
     let testable: Vec<usize> =
@@ -254,6 +273,7 @@ fn triad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)], se
                 too_few: !testable.contains(&gr),
                 hidden: None,
                 dots: dots[gr].clone(),
+                dot_stories: dot_stories[gr].clone(),
             }
         })
         .collect();
@@ -353,13 +373,26 @@ fn triad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)], se
     summary
 }
 
-fn dyad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)]) -> DyadSummary {
+/// The bin of `v` on `edges` as `ranks::histogram` counts it (the last bin includes 1).
+fn bin_of(v: f64, edges: &[f64]) -> usize {
+    let bins = edges.len().saturating_sub(1).max(1);
+    edges[1..bins].iter().take_while(|&&e| v >= e).count()
+}
+
+fn dyad(
+    input: &MapInput,
+    settings: &Settings,
+    answers: &[(usize, &Answer)],
+    story_of: &[usize],
+) -> DyadSummary {
     let g = input.groups.len();
     let counted = count_answers(g, answers);
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); g];
-    for &(gr, a) in answers {
+    let mut value_stories: Vec<Vec<usize>> = vec![Vec::new(); g];
+    for (&(gr, a), &n) in answers.iter().zip(story_of) {
         if let Answer::Dyad(v) = a {
             values[gr].push(*v);
+            value_stories[gr].push(n);
         }
     }
     let bins = settings.bins.max(1);
@@ -376,6 +409,11 @@ fn dyad(input: &MapInput, settings: &Settings, answers: &[(usize, &Answer)]) -> 
                 quantiles: ranks::quantiles(&values[gr]).ok(),
                 too_few: !testable.contains(&gr),
                 hidden: None,
+                binned: value_stories[gr]
+                    .iter()
+                    .zip(&values[gr])
+                    .map(|(&n, &v)| (n, bin_of(v, &h.edges)))
+                    .collect(),
             }
         })
         .collect();
@@ -495,4 +533,22 @@ fn choice(
         vec![OptionTest { option: None, test, not_tested }]
     };
     ChoiceSummary { groups, tests, sentence: None }
+}
+
+#[cfg(test)]
+mod bin_tests {
+    use super::*;
+
+    #[test]
+    fn a_value_lands_in_the_bin_the_histogram_counts_it_in() {
+        let values = [0.0, 0.099_999, 0.1, 0.25, 0.5, 0.7, 0.9, 0.999, 1.0];
+        for bins in [1, 4, 10] {
+            let h = ranks::histogram(&values, bins).unwrap();
+            let mut counts = vec![0u64; bins];
+            for v in values {
+                counts[bin_of(v, &h.edges)] += 1;
+            }
+            assert_eq!(counts, h.counts, "{bins} bins");
+        }
+    }
 }

@@ -247,7 +247,7 @@ fn disclosure_hides_small_groups_and_everything_from_hidden_cells() {
     let json = serde_json::to_value(&shown).unwrap();
     assert!(json["themes"][0]["cells"][2]["count"].is_null());
     assert_eq!(json["groups"][0]["count"], 30);
-    assert!(shown.notes.last().unwrap().starts_with("Aantallen van 1 tot 4 staan als <5"));
+    assert!(shown.notes.last().unwrap().starts_with("Aantallen van 0 tot 4 staan als <5"));
 }
 
 #[test]
@@ -372,4 +372,72 @@ fn no_hidden_cell_of_a_disclosed_map_can_be_narrowed_below_k_from_its_totals() {
             }
         }
     }
+}
+
+/// Issue 10 item 10: the test per theme as a whole map runs it (chi-square, or Fisher's exact
+/// test when Cochran's rule says the expected counts are too small), with Cramér's V and the
+/// Benjamini–Hochberg q over the map's tests, against `tests/data/stats/map.json` (scipy).
+#[test]
+fn theme_tests_of_a_map_match_scipy_fisher_and_chi_square_with_their_q() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/data/stats/map.json")).unwrap();
+    let close = |a: f64, b: f64, what: &str| {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1e-12), "{what}: {a} vs {b}")
+    };
+    let mut fishers = 0;
+    for case in fixture["maps"].as_array().unwrap() {
+        let sizes: Vec<usize> =
+            case["sizes"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect();
+        let themes = case["themes"].as_array().unwrap();
+        let mut stories = Vec::new();
+        for (g, &n) in sizes.iter().enumerate() {
+            for i in 0..n {
+                let with: Vec<usize> = themes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| i < t["present"][g].as_u64().unwrap() as usize)
+                    .map(|(ti, _)| ti)
+                    .collect();
+                stories.push(StoryInput {
+                    id: format!("g{g}s{i}"),
+                    group: Some(g),
+                    themes: with,
+                    answers: Vec::new(),
+                    words: Vec::new(),
+                    text: String::new(),
+                    language: "nl".into(),
+                });
+            }
+        }
+        let input = MapInput {
+            axis: "perspective".into(),
+            groups: (0..sizes.len())
+                .map(|g| GroupInput { key: format!("g{g}"), label: format!("Groep {g}") })
+                .collect(),
+            themes: themes
+                .iter()
+                .map(|t| ThemeInput {
+                    id: t["theme"].as_str().unwrap().into(),
+                    label: t["theme"].as_str().unwrap().into(),
+                })
+                .collect(),
+            signifiers: Vec::new(),
+            terms: Vec::new(),
+            stories,
+        };
+        let map = compute(&input, &Settings::default()).unwrap();
+        assert_eq!(map.tests, themes.len(), "{}: one test per theme", case["name"]);
+        for t in themes {
+            let id = t["theme"].as_str().unwrap();
+            let row = map.themes.iter().find(|r| r.id == id).unwrap();
+            let test = row.test.as_ref().unwrap_or_else(|| panic!("theme {id} is tested"));
+            assert_eq!(serde_json::to_value(test.method).unwrap(), t["method"], "theme {id}");
+            fishers += usize::from(test.method == Method::FisherExact);
+            close(test.p, t["p"].as_f64().unwrap(), &format!("p of {id}"));
+            close(test.q.unwrap(), t["q"].as_f64().unwrap(), &format!("q of {id}"));
+            close(test.effect.value, t["cramers_v"].as_f64().unwrap(), &format!("V of {id}"));
+            close(test.statistic, t["statistic"].as_f64().unwrap(), &format!("chi-square of {id}"));
+        }
+    }
+    assert!(fishers >= 3, "the fixture exercises Fisher's test at map level");
 }

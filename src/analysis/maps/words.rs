@@ -31,6 +31,11 @@ impl Lexicon {
     pub fn add(&mut self, text: &str, language: &str) -> Vec<(u32, u32)> {
         let mut bag: HashMap<u32, u32> = HashMap::new();
         for token in text::analyze(text, Analyzer::for_language(language)) {
+            // Shorter than three letters ("m'n", "zo", "5") is never a word a group uses
+            // distinctively, only noise at the top of the list.
+            if token.text.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                continue;
+            }
             let id = match self.index.get(&token.text) {
                 Some(&id) => id,
                 None => {
@@ -317,5 +322,20 @@ mod tests {
         let e = excerpt("Ik wacht al maanden.", &["wacht"], "nl", 200);
         assert_eq!(e.text, "Ik wacht al maanden.");
         assert_eq!(e.marks, vec![(3, 8)]);
+    }
+}
+
+#[cfg(test)]
+mod lexicon_tests {
+    use super::*;
+
+    #[test]
+    fn tokens_shorter_than_three_letters_are_not_in_the_vocabulary() {
+        let mut lex = Lexicon::new();
+        lex.add("Mn moeder en m'n zus, 5 keer: wachtlijst", "nl");
+        let stems: Vec<String> = lex.terms().into_iter().map(|t| t.stem).collect();
+        assert!(!stems.iter().any(|s| s.chars().filter(|c| c.is_alphabetic()).count() < 3), "{stems:?}");
+        assert!(stems.iter().any(|s| s.starts_with("wachtlijst")), "{stems:?}");
+        assert!(stems.iter().any(|s| s.starts_with("moeder")), "{stems:?}");
     }
 }

@@ -503,6 +503,49 @@ def make_words():
     write("words.json", {"cases": cases})
 
 
+# ---------------------------------------------------------------------------------------------
+# map: the test a perspective map runs per theme, end to end. Each map is groups of stories and
+# per theme how many stories of each group have it; the 2 x k table present/absent x group is
+# tested by chi-square, or by Fisher's exact test (Freeman-Halton for k > 2) when Cochran's rule
+# says the expected counts are too small (any below 1, or more than 20% below 5), as the map
+# does; q-values are Benjamini-Hochberg over every test of the map.
+
+
+def cochran_too_small(expected):
+    e = np.asarray(expected).ravel()
+    return bool((e < 1).any() or 5 * (e < 5).sum() > e.size)
+
+
+def make_map():
+    maps = []
+    for name, sizes, themes in [
+        ("three groups, small and large themes", [20, 22, 25],
+         [("A", [1, 6, 0]), ("B", [3, 1, 2]), ("C", [10, 15, 4]), ("D", [0, 0, 4])]),
+        ("two groups, one small theme", [20, 21], [("E", [1, 6])]),
+    ]:
+        cases = []
+        for label, present in themes:
+            table = [present, [n - x for n, x in zip(sizes, present)]]
+            chi = st.chi2_contingency(table, correction=False)
+            v = association(table, method="cramer", correction=False)
+            if cochran_too_small(chi.expected_freq):
+                p, _, count = fisher_2xk_exact(table)
+                if len(present) == 2:
+                    sp = st.fisher_exact(table).pvalue
+                    assert math.isclose(sp, p, rel_tol=1e-12), (label, sp, p)
+                method = "fisher_exact"
+            else:
+                p, count = float(chi.pvalue), None
+                method = "chi_square"
+            cases.append({"theme": label, "present": present, "method": method,
+                          "statistic": f(chi.statistic), "p": f(p), "cramers_v": f(v)})
+        q = st.false_discovery_control([c["p"] for c in cases], method="bh")
+        for c, qi in zip(cases, q):
+            c["q"] = f(qi)
+        maps.append({"name": name, "sizes": sizes, "themes": cases})
+    write("map.json", {"maps": maps})
+
+
 if __name__ == "__main__":
     make_interval()
     make_contingency()
@@ -512,3 +555,4 @@ if __name__ == "__main__":
     make_permanova()
     make_multiple()
     make_words()
+    make_map()
