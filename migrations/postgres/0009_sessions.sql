@@ -1,9 +1,9 @@
--- Sense-making sessions built on frozen maps: the session (its plan, groups and facilitators
+-- Sense-making sessions built on frozen maps (`sense_sessions`: `sessions` holds logins): the session (its plan, groups and facilitators
 -- as JSON), the maps it shows, the chosen patterns, the story cards (numbered per session; the
 -- story id never reaches a card), notes with their links and clusters, and join codes for
 -- participants without an account. No foreign key to stories: a withdrawn story must leave its
 -- card row behind so that notes linked to it can say "verhaal ingetrokken" (checked at show time).
-CREATE TABLE sessions (
+CREATE TABLE sense_sessions (
     id                  TEXT PRIMARY KEY NOT NULL,
     campaign_id         TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
     title               TEXT NOT NULL,
@@ -17,10 +17,10 @@ CREATE TABLE sessions (
     updated_at          TIMESTAMPTZ NOT NULL,
     report_published_at TIMESTAMPTZ
 );
-CREATE INDEX sessions_campaign ON sessions (campaign_id, held_on);
+CREATE INDEX sense_sessions_campaign ON sense_sessions (campaign_id, held_on);
 
 CREATE TABLE session_maps (
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     map_id     TEXT NOT NULL REFERENCES frozen_maps (id) ON DELETE CASCADE,
     position   BIGINT NOT NULL,
     PRIMARY KEY (session_id, map_id)
@@ -28,7 +28,7 @@ CREATE TABLE session_maps (
 
 CREATE TABLE session_patterns (
     id         TEXT PRIMARY KEY NOT NULL,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     map_id     TEXT NOT NULL REFERENCES frozen_maps (id) ON DELETE CASCADE,
     element    TEXT NOT NULL,                    -- cell:{theme}:{group index} or chart:{id}
     position   BIGINT NOT NULL
@@ -37,7 +37,7 @@ CREATE UNIQUE INDEX session_patterns_element ON session_patterns (session_id, ma
 
 CREATE TABLE session_cards (
     id         TEXT PRIMARY KEY NOT NULL,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     number     BIGINT NOT NULL,
     story_id   TEXT NOT NULL
 );
@@ -46,7 +46,7 @@ CREATE UNIQUE INDEX session_cards_story ON session_cards (session_id, story_id);
 
 CREATE TABLE note_clusters (
     id         TEXT PRIMARY KEY NOT NULL,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     name       TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
@@ -54,7 +54,7 @@ CREATE INDEX note_clusters_session ON note_clusters (session_id);
 
 CREATE TABLE notes (
     id               TEXT PRIMARY KEY NOT NULL,
-    session_id       TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id       TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     kind             TEXT NOT NULL,              -- observation, interpretation, question, idea
     strength         TEXT,                       -- weak, medium, strong (observations)
     body             TEXT NOT NULL,
@@ -75,7 +75,7 @@ CREATE TABLE note_links (
 
 CREATE TABLE join_codes (
     code       TEXT PRIMARY KEY NOT NULL,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL REFERENCES sense_sessions (id) ON DELETE CASCADE,
     created_at TIMESTAMPTZ NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
     revoked_at TIMESTAMPTZ

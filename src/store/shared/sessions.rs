@@ -17,24 +17,24 @@ macro_rules! session_columns {
          updated_at, report_published_at"
     };
 }
-const SESSION_BY_ID: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHERE id = $1");
+const SESSION_BY_ID: &str = concat!("SELECT ", session_columns!(), " FROM sense_sessions WHERE id = $1");
 const SESSIONS_OF: &str = concat!(
     "SELECT ",
     session_columns!(),
-    " FROM sessions WHERE campaign_id = $1 ORDER BY held_on DESC, created_at DESC, id"
+    " FROM sense_sessions WHERE campaign_id = $1 ORDER BY held_on DESC, created_at DESC, id"
 );
 const SESSIONS_PUBLISHED: &str = concat!(
     "SELECT ",
     session_columns!(),
-    " FROM sessions WHERE report_published_at IS NOT NULL ORDER BY report_published_at DESC, id"
+    " FROM sense_sessions WHERE report_published_at IS NOT NULL ORDER BY report_published_at DESC, id"
 );
-const INSERT_SESSION: &str = "INSERT INTO sessions (id, campaign_id, title, held_on, place, groups, \
+const INSERT_SESSION: &str = "INSERT INTO sense_sessions (id, campaign_id, title, held_on, place, groups, \
      facilitators, plan, created_by, created_at, updated_at, report_published_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL)";
-const UPDATE_SESSION: &str = "UPDATE sessions SET title = $2, held_on = $3, place = $4, groups = $5, \
+const UPDATE_SESSION: &str = "UPDATE sense_sessions SET title = $2, held_on = $3, place = $4, groups = $5, \
      facilitators = $6, plan = $7, updated_at = $8 WHERE id = $1";
 const PUBLISH_REPORT: &str =
-    "UPDATE sessions SET report_published_at = $2 WHERE id = $1 AND report_published_at IS NULL";
+    "UPDATE sense_sessions SET report_published_at = $2 WHERE id = $1 AND report_published_at IS NULL";
 const INSERT_SESSION_MAP: &str =
     "INSERT INTO session_maps (session_id, map_id, position) VALUES ($1, $2, $3)";
 const SESSION_MAPS: &str =
