@@ -393,9 +393,17 @@ async fn a_refused_audit_entry_leaves_the_database_as_it_was(backend: Backend) {
     assert_eq!(notes.len(), 1);
     assert!(notes[0].approved_at.is_none(), "still waiting");
     assert!(
-        sessions::create_cluster(&app.store, c, &s.session, "Groep", &[s.note.clone()], sys(), now)
-            .await
-            .is_err()
+        sessions::create_cluster(
+            &app.store,
+            c,
+            &s.session,
+            "Groep",
+            std::slice::from_ref(&s.note),
+            sys(),
+            now
+        )
+        .await
+        .is_err()
     );
     assert!(app.store.note_clusters(&s.session).await.unwrap().is_empty());
     assert!(sessions::open_join_code(&app.store, c, &s.session, sys(), now).await.is_err());
