@@ -140,6 +140,17 @@ mod tests {
     }
 
     #[test]
+    fn sessions_are_run_by_the_campaigns_facilitators_and_read_by_steering_once_published() {
+        let f = viewer(Role::Facilitator, &["a"]);
+        assert!(f.may(Permission::RunSessions("a")));
+        assert_eq!(f.require(Permission::RunSessions("b")), Err(Denied::NotFound));
+        let s = viewer(Role::Steering, &["a"]);
+        assert_eq!(s.require(Permission::RunSessions("a")), Err(Denied::Forbidden));
+        assert!(s.may(Permission::ViewPublishedReports));
+        assert!(viewer(Role::Admin, &[]).may(Permission::RunSessions("z")));
+    }
+
+    #[test]
     fn disabled_accounts_may_do_nothing() {
         let mut a = viewer(Role::Admin, &[]);
         a.user.disabled = true;
