@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod maps;
 pub mod retention;
 pub mod search;
+pub mod sessions;
 pub mod store;
 pub mod tagging;
 pub mod telemetry;

@@ -29,6 +29,11 @@ pub enum Permission<'a> {
     MakeMaps(&'a str),
     /// Published (frozen, disclosure-controlled) maps: the steering group's view of maps.
     ViewPublishedMaps,
+    /// Create and run sense-making sessions of a campaign: plan, cards, join codes, notes,
+    /// report (its facilitators and admins).
+    RunSessions(&'a str),
+    /// Session reports a facilitator published: the steering group reads them.
+    ViewPublishedReports,
 }
 
 /// Why something is refused. A facilitator who is not a member of a campaign is told it does
@@ -64,7 +69,7 @@ impl Viewer {
             Role::Steering => Err(Denied::Forbidden),
         };
         match p {
-            ManageOwnAccount | ViewOverview | ViewPublishedMaps => Ok(()),
+            ManageOwnAccount | ViewOverview | ViewPublishedMaps | ViewPublishedReports => Ok(()),
             UseWorkspace | CreateCampaign | SearchStories => match role {
                 Role::Admin | Role::Facilitator => Ok(()),
                 Role::Steering => Err(Denied::Forbidden),
@@ -74,7 +79,8 @@ impl Viewer {
             | DeleteStory(id)
             | FollowUpSafeguarding(id)
             | ExportStories(id)
-            | MakeMaps(id) => campaign_scoped(id),
+            | MakeMaps(id)
+            | RunSessions(id) => campaign_scoped(id),
             ManageMembers | ManageUsers | ViewAudit => match role {
                 Role::Admin => Ok(()),
                 _ => Err(Denied::Forbidden),
@@ -131,6 +137,17 @@ mod tests {
         ] {
             assert!(a.may(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn sessions_are_run_by_the_campaigns_facilitators_and_read_by_steering_once_published() {
+        let f = viewer(Role::Facilitator, &["a"]);
+        assert!(f.may(Permission::RunSessions("a")));
+        assert_eq!(f.require(Permission::RunSessions("b")), Err(Denied::NotFound));
+        let s = viewer(Role::Steering, &["a"]);
+        assert_eq!(s.require(Permission::RunSessions("a")), Err(Denied::Forbidden));
+        assert!(s.may(Permission::ViewPublishedReports));
+        assert!(viewer(Role::Admin, &[]).may(Permission::RunSessions("z")));
     }
 
     #[test]

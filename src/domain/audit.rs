@@ -26,10 +26,18 @@ pub enum AuditAction {
     RetentionDeleted,
     MapFrozen,
     MapPublished,
+    SessionCreated,
+    SessionChanged,
+    JoinCodeOpened,
+    JoinCodeRevoked,
+    NoteAdded,
+    NoteApproved,
+    NotesClustered,
+    SessionReportPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -47,6 +55,14 @@ impl AuditAction {
         AuditAction::RetentionDeleted,
         AuditAction::MapFrozen,
         AuditAction::MapPublished,
+        AuditAction::SessionCreated,
+        AuditAction::SessionChanged,
+        AuditAction::JoinCodeOpened,
+        AuditAction::JoinCodeRevoked,
+        AuditAction::NoteAdded,
+        AuditAction::NoteApproved,
+        AuditAction::NotesClustered,
+        AuditAction::SessionReportPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +84,14 @@ impl AuditAction {
             AuditAction::RetentionDeleted => "retention_deleted",
             AuditAction::MapFrozen => "map_frozen",
             AuditAction::MapPublished => "map_published",
+            AuditAction::SessionCreated => "session_created",
+            AuditAction::SessionChanged => "session_changed",
+            AuditAction::JoinCodeOpened => "join_code_opened",
+            AuditAction::JoinCodeRevoked => "join_code_revoked",
+            AuditAction::NoteAdded => "note_added",
+            AuditAction::NoteApproved => "note_approved",
+            AuditAction::NotesClustered => "notes_clustered",
+            AuditAction::SessionReportPublished => "session_report_published",
         }
     }
 

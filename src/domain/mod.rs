@@ -10,6 +10,7 @@ pub mod lang;
 pub mod receipt;
 pub mod region;
 pub mod safeguarding;
+pub mod session;
 pub mod signifier;
 pub mod story;
 pub mod story_set;

@@ -14,6 +14,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("analysis.css", "text/css; charset=utf-8", include_bytes!("../../web/static/analysis.css")),
     ("maps.css", "text/css; charset=utf-8", include_bytes!("../../web/static/maps.css")),
     ("builder.js", "text/javascript; charset=utf-8", include_bytes!("../../web/static/builder.js")),
+    ("session.css", "text/css; charset=utf-8", include_bytes!("../../web/static/session.css")),
+    ("session.js", "text/javascript; charset=utf-8", include_bytes!("../../web/static/session.js")),
 ];
 
 pub fn routes() -> Routes {

@@ -32,6 +32,8 @@ pub struct RateLimits {
     pub password_check: FailureLog<String>,
     /// Refused story posts and all previews per client address (see `attempt_budget`).
     pub attempts_client: FailureLog<IpAddr>,
+    /// Join-code look-ups and participant notes per client address (sessions without accounts).
+    pub participant_client: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -52,6 +54,8 @@ impl RateLimits {
             search_account: RateLimiter::keyed(per_minute(c.searches_per_account_per_minute)),
             password_check: FailureLog::new(c.login_per_account_per_minute, Duration::from_secs(60)),
             attempts_client: FailureLog::new(c.submission_attempts_per_hour(), Duration::from_secs(3600)),
+            // A room of thirty phones behind one school router must get in within a minute.
+            participant_client: RateLimiter::keyed(per_minute(120)),
         }
     }
 
@@ -63,6 +67,7 @@ impl RateLimits {
         self.search_account.retain_recent();
         self.password_check.shrink();
         self.attempts_client.shrink();
+        self.participant_client.retain_recent();
     }
 
     /// One receipt look-up or withdrawal: first the client's budget, then the service's.

@@ -21,9 +21,11 @@ pub mod manage;
 pub mod maps;
 pub mod openapi;
 pub mod page;
+pub mod participant;
 pub mod receipt;
 pub mod routes;
 pub mod search;
+pub mod sessions;
 pub mod views;
 
 use crate::config::Config;
@@ -70,6 +72,8 @@ pub fn all_routes() -> routes::Routes {
         .merge(search::routes())
         .merge(maps::routes())
         .merge(dashboard::routes())
+        .merge(sessions::routes())
+        .merge(participant::routes())
         .merge(openapi::routes())
 }
 

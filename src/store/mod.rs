@@ -117,6 +117,7 @@ pub trait Store:
     + JobStore
     + CoordinationStore
     + MapStore
+    + SessionStore
 {
 }
 
@@ -131,7 +132,8 @@ impl<
         + SampleStore
         + JobStore
         + CoordinationStore
-        + MapStore,
+        + MapStore
+        + SessionStore,
 > Store for T
 {
 }

@@ -119,4 +119,31 @@ pub trait StoreTx: Send {
         expected: &serde_json::Value,
         result: &serde_json::Value,
     ) -> Result<bool>;
+    // Sense-making sessions (see `shared/sessions.rs`).
+    /// Stores a new session with its maps.
+    async fn insert_session(&mut self, session: &crate::domain::session::Session) -> Result<()>;
+    /// Saves details, facilitators and plan; `NotFound` if there is no such session.
+    async fn update_session(&mut self, session: &crate::domain::session::Session) -> Result<()>;
+    async fn sense_session(&mut self, id: &str) -> Result<crate::domain::session::Session>;
+    /// Publishes the report (once; `NotFound` if already published).
+    async fn publish_session_report(&mut self, id: &str, at: OffsetDateTime) -> Result<()>;
+    /// Replaces the chosen patterns.
+    async fn set_session_patterns(
+        &mut self,
+        session_id: &str,
+        patterns: &[crate::domain::session::Pattern],
+    ) -> Result<()>;
+    async fn add_session_cards(&mut self, cards: &[crate::domain::session::Card]) -> Result<()>;
+    async fn remove_session_card(&mut self, session_id: &str, card_id: &str) -> Result<()>;
+    async fn session_cards(&mut self, session_id: &str) -> Result<Vec<crate::domain::session::Card>>;
+    async fn insert_note(&mut self, note: &crate::domain::session::Note) -> Result<()>;
+    /// Approves a waiting note of the session; `NotFound` otherwise.
+    async fn approve_note(&mut self, session_id: &str, note_id: &str, at: OffsetDateTime) -> Result<()>;
+    /// Puts a note of the session in a cluster (`None`: in none).
+    async fn cluster_note(&mut self, session_id: &str, note_id: &str, cluster_id: Option<&str>)
+    -> Result<()>;
+    async fn insert_cluster(&mut self, cluster: &crate::domain::session::Cluster) -> Result<()>;
+    async fn insert_join_code(&mut self, code: &crate::domain::session::JoinCode) -> Result<()>;
+    /// Revokes an open code of the session; `NotFound` otherwise.
+    async fn revoke_join_code(&mut self, session_id: &str, code: &str, at: OffsetDateTime) -> Result<()>;
 }

@@ -23,6 +23,8 @@ enum Access {
     Campaign,
     /// Admins only.
     Admin,
+    /// Only a participant holding an open join code's cookie: nobody with an account, as such.
+    Participant,
 }
 
 use Access::*;
@@ -129,6 +131,37 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/manage/campaigns/{slug}/maps/{map_id}/publish", Campaign),
     ("GET", "/published", SignedIn),
     ("GET", "/published/{map_id}", SignedIn),
+    // Sense-making sessions (facilitators), published reports (steering), participants.
+    ("GET", "/manage/campaigns/{slug}/sessions", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/plan", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/agenda", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/patterns", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/cards", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/cards", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/cards/{card_id}/remove", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/cards/print", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/present", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/projector", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/codes", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/codes/{join_code}/revoke", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/notes", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/notes/{note_id}/approve", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/clusters", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/clusters/assign", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/report", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/report.md", Campaign),
+    ("GET", "/manage/campaigns/{slug}/sessions/{session_id}/report.csv", Campaign),
+    ("POST", "/manage/campaigns/{slug}/sessions/{session_id}/report/publish", Campaign),
+    ("GET", "/published/sessions", SignedIn),
+    ("GET", "/published/sessions/{session_id}", SignedIn),
+    ("GET", "/j", Public),
+    ("POST", "/j", Public),
+    ("GET", "/j/{code}", Public),
+    ("GET", "/session", Participant),
+    ("POST", "/session/notes", Participant),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),
@@ -181,6 +214,8 @@ fn allowed(access: Access, who: Who) -> bool {
         (Workspace, w) => matches!(w, Who::OtherFacilitator | Who::Member | Who::Admin),
         (Campaign, w) => matches!(w, Who::Member | Who::Admin),
         (Admin, w) => w == Who::Admin,
+        // Accounts never hold a participant cookie; tests/api/sessions.rs checks participants.
+        (Participant, _) => false,
     }
 }
 
@@ -205,6 +240,9 @@ struct Fixture {
     sample: String,
     /// A frozen, published perspective map of the fixture campaign.
     map: String,
+    /// A session on that map with a published report, a card, a waiting participant note and
+    /// an open join code.
+    session: crate::sessions::Fixture,
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -229,6 +267,10 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{code}", "ABCD-EFGH-JKMN-PQRS-TUVW")
         .replace("{file}", "app.css")
         .replace("{map_id}", &f.map)
+        .replace("{session_id}", &f.session.session)
+        .replace("{card_id}", &f.session.card)
+        .replace("{note_id}", &f.session.note)
+        .replace("{join_code}", &f.session.code)
         .replace("{table}", "themes.csv")
         .replace("{chart}", "themes.svg")
         .replace("{id}", id)
@@ -353,7 +395,9 @@ async fn fixture(app: &TestApp, n: usize, member: &str, admin: &str, victim: &st
     luister::maps::frozen::publish(&app.store, &c, &map.id, luister::domain::Actor::system(), now)
         .await
         .unwrap();
+    let session = crate::sessions::fixture(&app.store, &c, &map.id).await.unwrap();
     Fixture {
+        session,
         map: map.id,
         job,
         sample: sample.id,

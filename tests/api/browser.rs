@@ -312,3 +312,60 @@ async fn facilitator_makes_freezes_and_publishes_a_perspective_map_and_steering_
     let maps = app.store.published_maps().await.unwrap();
     assert!(maps.iter().any(|m| m.title == "Browserkaart"), "the map was frozen and published");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_from_a_frozen_map_with_cards_a_phone_participant_approval_and_clusters() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let password = "lange zin met wolken en trompetten";
+    let user = luister::auth::accounts::create(
+        &app.store,
+        luister::auth::accounts::NewAccount {
+            email: "begeleider@browser.example.nl".into(),
+            name: "Browser begeleider".into(),
+            role: luister::domain::Role::Facilitator,
+            password: password.into(),
+        },
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
+    crate::maps::tagged_campaign(&app).await;
+    let built = luister::maps::build(&app.store, None, &app.campaign, &Default::default()).await.unwrap();
+    luister::maps::frozen::freeze(
+        &app.store,
+        &app.campaign,
+        &built,
+        "",
+        "Kaart voor de sessie",
+        20,
+        5,
+        luister::domain::Actor::system(),
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    run_script_with(
+        "session.mjs",
+        &app.base,
+        &shots,
+        &[
+            ("FACILITATOR_EMAIL", "begeleider@browser.example.nl"),
+            ("PASSWORD", password),
+            ("SLUG", app.campaign.slug()),
+        ],
+    );
+    let session = app.store.sessions(&app.campaign.id).await.unwrap().remove(0);
+    let notes = luister::sessions::notes_of_session(&app.store, &session.id).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].by_participant && notes[0].approved_at.is_some() && notes[0].cluster_id.is_some());
+    assert_eq!(luister::sessions::cards_of_session(&app.store, &session.id).await.unwrap().len(), 2);
+}

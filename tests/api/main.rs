@@ -23,6 +23,7 @@ mod schema;
 mod search;
 mod search_pages;
 mod security;
+mod sessions;
 mod store;
 mod tagging;
 mod transfer;

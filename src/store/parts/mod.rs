@@ -10,6 +10,7 @@ mod core;
 mod jobs;
 mod maps;
 mod samples;
+mod sessions;
 mod stories;
 mod story_sets;
 
@@ -22,5 +23,6 @@ pub use core::StoreCore;
 pub use jobs::JobStore;
 pub use maps::MapStore;
 pub use samples::SampleStore;
+pub use sessions::SessionStore;
 pub use stories::StoryStore;
 pub use story_sets::StorySetStore;

@@ -17,6 +17,7 @@ pub mod coordination;
 pub mod jobs;
 pub mod maps;
 pub mod samples;
+pub mod sessions;
 pub mod stories;
 pub mod story_sets;
 
@@ -220,6 +221,59 @@ impl StoreTx for Tx {
         result: &serde_json::Value,
     ) -> Result<bool> {
         jobs::save_job_result(&mut self.0, id, expected, result).await
+    }
+
+    // Sense-making sessions.
+    async fn insert_session(&mut self, s: &crate::domain::session::Session) -> Result<()> {
+        sessions::insert_session(&mut self.0, s).await
+    }
+    async fn update_session(&mut self, s: &crate::domain::session::Session) -> Result<()> {
+        sessions::update_session(&mut self.0, s).await
+    }
+    async fn sense_session(&mut self, id: &str) -> Result<crate::domain::session::Session> {
+        sessions::sense_session(&mut self.0, id).await
+    }
+    async fn publish_session_report(&mut self, id: &str, at: OffsetDateTime) -> Result<()> {
+        sessions::publish_session_report(&mut self.0, id, at).await
+    }
+    async fn set_session_patterns(
+        &mut self,
+        session_id: &str,
+        patterns: &[crate::domain::session::Pattern],
+    ) -> Result<()> {
+        sessions::set_session_patterns(&mut self.0, session_id, patterns).await
+    }
+    async fn add_session_cards(&mut self, cards: &[crate::domain::session::Card]) -> Result<()> {
+        sessions::add_session_cards(&mut self.0, cards).await
+    }
+    async fn remove_session_card(&mut self, session_id: &str, card_id: &str) -> Result<()> {
+        sessions::remove_session_card(&mut self.0, session_id, card_id).await
+    }
+    async fn session_cards(&mut self, session_id: &str) -> Result<Vec<crate::domain::session::Card>> {
+        sessions::session_cards(&mut self.0, session_id).await
+    }
+    async fn insert_note(&mut self, note: &crate::domain::session::Note) -> Result<()> {
+        sessions::insert_note(&mut self.0, note).await
+    }
+    async fn approve_note(&mut self, session_id: &str, note_id: &str, at: OffsetDateTime) -> Result<()> {
+        sessions::approve_note(&mut self.0, session_id, note_id, at).await
+    }
+    async fn cluster_note(
+        &mut self,
+        session_id: &str,
+        note_id: &str,
+        cluster_id: Option<&str>,
+    ) -> Result<()> {
+        sessions::cluster_note(&mut self.0, session_id, note_id, cluster_id).await
+    }
+    async fn insert_cluster(&mut self, cluster: &crate::domain::session::Cluster) -> Result<()> {
+        sessions::insert_cluster(&mut self.0, cluster).await
+    }
+    async fn insert_join_code(&mut self, code: &crate::domain::session::JoinCode) -> Result<()> {
+        sessions::insert_join_code(&mut self.0, code).await
+    }
+    async fn revoke_join_code(&mut self, session_id: &str, code: &str, at: OffsetDateTime) -> Result<()> {
+        sessions::revoke_join_code(&mut self.0, session_id, code, at).await
     }
 }
 
