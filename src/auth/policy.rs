@@ -29,6 +29,11 @@ pub enum Permission<'a> {
     MakeMaps(&'a str),
     /// Published (frozen, disclosure-controlled) maps: the steering group's view of maps.
     ViewPublishedMaps,
+    /// Record and change improvement actions, organisations, Leefwereldtoets assumptions and
+    /// conclusions, and what a campaign publishes (its facilitators).
+    ManageActions(&'a str),
+    /// Published actions and disclosure-controlled toets reports: the steering group's view.
+    ViewPublishedReports,
 }
 
 /// Why something is refused. A facilitator who is not a member of a campaign is told it does
@@ -64,7 +69,7 @@ impl Viewer {
             Role::Steering => Err(Denied::Forbidden),
         };
         match p {
-            ManageOwnAccount | ViewOverview | ViewPublishedMaps => Ok(()),
+            ManageOwnAccount | ViewOverview | ViewPublishedMaps | ViewPublishedReports => Ok(()),
             UseWorkspace | CreateCampaign | SearchStories => match role {
                 Role::Admin | Role::Facilitator => Ok(()),
                 Role::Steering => Err(Denied::Forbidden),
@@ -74,7 +79,8 @@ impl Viewer {
             | DeleteStory(id)
             | FollowUpSafeguarding(id)
             | ExportStories(id)
-            | MakeMaps(id) => campaign_scoped(id),
+            | MakeMaps(id)
+            | ManageActions(id) => campaign_scoped(id),
             ManageMembers | ManageUsers | ViewAudit => match role {
                 Role::Admin => Ok(()),
                 _ => Err(Denied::Forbidden),

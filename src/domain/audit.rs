@@ -26,10 +26,17 @@ pub enum AuditAction {
     RetentionDeleted,
     MapFrozen,
     MapPublished,
+    ActionCreated,
+    ActionChanged,
+    OrganisationChanged,
+    AssumptionChanged,
+    StoryLinkedToAssumption,
+    ConclusionRecorded,
+    ResultsPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -47,6 +54,13 @@ impl AuditAction {
         AuditAction::RetentionDeleted,
         AuditAction::MapFrozen,
         AuditAction::MapPublished,
+        AuditAction::ActionCreated,
+        AuditAction::ActionChanged,
+        AuditAction::OrganisationChanged,
+        AuditAction::AssumptionChanged,
+        AuditAction::StoryLinkedToAssumption,
+        AuditAction::ConclusionRecorded,
+        AuditAction::ResultsPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +82,13 @@ impl AuditAction {
             AuditAction::RetentionDeleted => "retention_deleted",
             AuditAction::MapFrozen => "map_frozen",
             AuditAction::MapPublished => "map_published",
+            AuditAction::ActionCreated => "action_created",
+            AuditAction::ActionChanged => "action_changed",
+            AuditAction::OrganisationChanged => "organisation_changed",
+            AuditAction::AssumptionChanged => "assumption_changed",
+            AuditAction::StoryLinkedToAssumption => "story_linked_to_assumption",
+            AuditAction::ConclusionRecorded => "conclusion_recorded",
+            AuditAction::ResultsPublished => "results_published",
         }
     }
 

@@ -117,6 +117,7 @@ pub trait Store:
     + JobStore
     + CoordinationStore
     + MapStore
+    + ActionStore
 {
 }
 
@@ -131,7 +132,8 @@ impl<
         + SampleStore
         + JobStore
         + CoordinationStore
-        + MapStore,
+        + MapStore
+        + ActionStore,
 > Store for T
 {
 }
