@@ -4,6 +4,7 @@
 //! `crate::accounts`, ...) or a store read, render; `page` holds the helpers they share.
 
 pub mod account;
+pub mod actions;
 pub mod admin;
 pub mod api;
 pub mod assets;
@@ -21,8 +22,10 @@ pub mod maps;
 pub mod openapi;
 pub mod page;
 pub mod receipt;
+pub mod results;
 pub mod routes;
 pub mod search;
+pub mod toets;
 pub mod views;
 
 use crate::config::Config;
@@ -67,6 +70,9 @@ pub fn all_routes() -> routes::Routes {
         .merge(search::routes())
         .merge(maps::routes())
         .merge(openapi::routes())
+        .merge(actions::routes())
+        .merge(toets::routes())
+        .merge(results::routes())
 }
 
 /// Method and path of every route, as registered.
