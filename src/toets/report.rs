@@ -1,12 +1,18 @@
 //! The toets report, computed from plain data: per assumption the stories that support,
 //! contradict or are mixed on it, counted per perspective, with disclosure control for the
-//! steering group (the same cell protection as published maps:
-//! [`crate::analysis::maps::disclosure::protect`]), a few quotes, the conclusion and the
-//! actions that follow. No IO, so it is tested on small hand-made inputs.
+//! steering group, a few quotes, the conclusion and the actions that follow. No IO, so it is
+//! tested on small hand-made inputs.
+//!
+//! Disclosure control is the steering group's small-cell suppression
+//! ([`crate::analysis::suppression::suppress`]) per stance row: a count under k is shown as
+//! "<k" (0 too, so "<k" never means "at least one"), and a row's total is the range the
+//! visible cells imply whenever one is hidden. Only row totals are shown, so no hidden cell can
+//! be recomputed from a margin; the map protection of `disclosure::protect` would, with row
+//! totals this small, have to hide whole tables.
 
 use serde::Serialize;
 
-use crate::analysis::maps::disclosure::{protect, shown};
+use crate::analysis::suppression::{Cell, Total, suppress};
 use crate::domain::Perspective;
 use crate::domain::toets::{Assumption, Conclusion, Stance};
 
@@ -141,23 +147,33 @@ pub fn build(input: &Input<'_>) -> Report {
                         .collect()
                 })
                 .collect();
-            let marks = if input.disclosed {
-                protect(&table, input.k, &[])
-            } else {
-                vec![vec![None; groups.len()]; Stance::ALL.len()]
-            };
+            let threshold = if input.disclosed { input.k as i64 } else { 1 };
+            let suppressed: Vec<_> = table
+                .iter()
+                .map(|row| suppress(&row.iter().map(|&n| n as i64).collect::<Vec<_>>(), threshold))
+                .collect();
+            let marks: Vec<Vec<Option<()>>> = suppressed
+                .iter()
+                .map(|row| row.cells.iter().map(|c| matches!(c, Cell::Hidden).then_some(())).collect())
+                .collect();
             hidden_total += marks.iter().flatten().filter(|m| m.is_some()).count();
             let rows = Stance::ALL
                 .iter()
-                .enumerate()
-                .map(|(r, st)| StanceRow {
+                .zip(&suppressed)
+                .map(|(st, row)| StanceRow {
                     stance: st.label().into(),
-                    cells: table[r]
+                    cells: row
+                        .cells
                         .iter()
-                        .zip(&marks[r])
-                        .map(|(n, m)| m.map_or_else(|| n.to_string(), |h| shown(h, input.k)))
+                        .map(|c| match c {
+                            Cell::Exact(n) => n.to_string(),
+                            Cell::Hidden => format!("<{}", input.k),
+                        })
                         .collect(),
-                    total: table[r].iter().sum::<u64>().to_string(),
+                    total: match row.total {
+                        Total::Exact(n) => n.to_string(),
+                        Total::Between(lo, hi) => format!("{lo}–{hi}"),
+                    },
                 })
                 .collect();
             // Quotes take turns over the stances, so a report does not only quote one side;
@@ -242,9 +258,8 @@ pub fn markdown(r: &Report) -> String {
     }
     if r.disclosed {
         out.push_str(&format!(
-            "Aantallen van 1 tot {} verhalen staan er als \"<{}\"; \"×\" is verborgen om die te beschermen.\n\n",
-            r.k - 1,
-            r.k
+            "Aantallen onder de {} verhalen staan er als \"<{}\"; een totaal met zo'n aantal erin staat er als bereik.\n\n",
+            r.k, r.k
         ));
     }
     for a in &r.assumptions {
@@ -378,7 +393,7 @@ mod tests {
         let md = markdown(&report(true));
         assert!(md.contains("## Aanname 1: Jongeren weten welke maatregelen mogen"));
         let row = md.lines().find(|l| l.starts_with("| ondersteunt |")).unwrap();
-        assert!(row.contains("| <5 |") && row.ends_with("| 8 |"), "{md}");
+        assert_eq!(row, "| ondersteunt | <5 | <5 | 6 | <5 | 6–18 |", "{md}");
         assert!(md.contains("### Conclusie: klopt niet"));
         assert!(md.contains("- Uitleg \\| in gewone taal (open) — Gemeente"));
     }
