@@ -67,14 +67,14 @@ CREATE TABLE campaign_policy (
 CREATE TABLE assumptions (
     id          TEXT PRIMARY KEY NOT NULL,
     campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
-    position    BIGINT NOT NULL,
+    ordinal     BIGINT NOT NULL,
     statement   TEXT NOT NULL,
     expected    TEXT NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );
 
-CREATE INDEX assumptions_campaign ON assumptions (campaign_id, position);
+CREATE INDEX assumptions_campaign ON assumptions (campaign_id, ordinal);
 
 -- A story read as evidence on an assumption; a withdrawn story takes its links with it.
 CREATE TABLE assumption_links (

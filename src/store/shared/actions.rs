@@ -412,8 +412,8 @@ struct AssumptionRow {
 
 pub async fn assumptions(c: &mut Conn, campaign_id: &str) -> Result<Vec<Assumption>> {
     let rows: Vec<AssumptionRow> = sqlx::query_as(
-        "SELECT id, campaign_id, position, statement, expected, created_at, updated_at FROM assumptions \
-         WHERE campaign_id = $1 ORDER BY position, created_at, id",
+        "SELECT id, campaign_id, ordinal AS position, statement, expected, created_at, updated_at FROM assumptions \
+         WHERE campaign_id = $1 ORDER BY ordinal, created_at, id",
     )
     .bind(campaign_id)
     .fetch_all(&mut *c)
@@ -434,8 +434,8 @@ pub async fn assumptions(c: &mut Conn, campaign_id: &str) -> Result<Vec<Assumpti
 
 pub async fn save_assumption(c: &mut Conn, a: &Assumption) -> Result<()> {
     let done = sqlx::query(
-        "INSERT INTO assumptions (id, campaign_id, position, statement, expected, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET position = $3, statement = $4, \
+        "INSERT INTO assumptions (id, campaign_id, ordinal, statement, expected, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET ordinal = $3, statement = $4, \
          expected = $5, updated_at = $7 WHERE assumptions.campaign_id = $2",
     )
     .bind(&a.id)
