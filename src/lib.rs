@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod actions;
 pub mod analysis;
 pub mod auth;
 pub mod bench;
@@ -30,6 +31,7 @@ pub mod sessions;
 pub mod store;
 pub mod tagging;
 pub mod telemetry;
+pub mod toets;
 pub mod transfer;
 
 use anyhow::Context;

@@ -32,7 +32,11 @@ pub enum Permission<'a> {
     /// Create and run sense-making sessions of a campaign: plan, cards, join codes, notes,
     /// report (its facilitators and admins).
     RunSessions(&'a str),
-    /// Session reports a facilitator published: the steering group reads them.
+    /// Record and change improvement actions, organisations, Leefwereldtoets assumptions and
+    /// conclusions, and what a campaign publishes (its facilitators).
+    ManageActions(&'a str),
+    /// What facilitators published — session reports, actions, disclosure-controlled toets
+    /// reports: the steering group reads them.
     ViewPublishedReports,
 }
 
@@ -80,7 +84,8 @@ impl Viewer {
             | FollowUpSafeguarding(id)
             | ExportStories(id)
             | MakeMaps(id)
-            | RunSessions(id) => campaign_scoped(id),
+            | RunSessions(id)
+            | ManageActions(id) => campaign_scoped(id),
             ManageMembers | ManageUsers | ViewAudit => match role {
                 Role::Admin => Ok(()),
                 _ => Err(Denied::Forbidden),

@@ -34,10 +34,17 @@ pub enum AuditAction {
     NoteApproved,
     NotesClustered,
     SessionReportPublished,
+    ActionCreated,
+    ActionChanged,
+    OrganisationChanged,
+    AssumptionChanged,
+    StoryLinkedToAssumption,
+    ConclusionRecorded,
+    ResultsPublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -63,6 +70,13 @@ impl AuditAction {
         AuditAction::NoteApproved,
         AuditAction::NotesClustered,
         AuditAction::SessionReportPublished,
+        AuditAction::ActionCreated,
+        AuditAction::ActionChanged,
+        AuditAction::OrganisationChanged,
+        AuditAction::AssumptionChanged,
+        AuditAction::StoryLinkedToAssumption,
+        AuditAction::ConclusionRecorded,
+        AuditAction::ResultsPublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +106,13 @@ impl AuditAction {
             AuditAction::NoteApproved => "note_approved",
             AuditAction::NotesClustered => "notes_clustered",
             AuditAction::SessionReportPublished => "session_report_published",
+            AuditAction::ActionCreated => "action_created",
+            AuditAction::ActionChanged => "action_changed",
+            AuditAction::OrganisationChanged => "organisation_changed",
+            AuditAction::AssumptionChanged => "assumption_changed",
+            AuditAction::StoryLinkedToAssumption => "story_linked_to_assumption",
+            AuditAction::ConclusionRecorded => "conclusion_recorded",
+            AuditAction::ResultsPublished => "results_published",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Types and validation for the things luister talks about: campaigns, forms, signifiers, stories
 //! and receipts. Pure: no IO, no HTTP, no SQL, so every rule here is unit-tested on its own.
 
+pub mod action;
 pub mod audit;
 pub mod campaign;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod signifier;
 pub mod story;
 pub mod story_set;
 pub mod theme;
+pub mod toets;
 pub mod user;
 
 pub use audit::{Actor, AuditAction, AuditEntry};

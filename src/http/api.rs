@@ -186,21 +186,28 @@ async fn submit_story(
     Ok(resp)
 }
 
-#[derive(Serialize)]
-struct StoryResponse {
+/// A story read back with its receipt code, with what its campaign has published since.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct StoryResponse {
     id: String,
     campaign: String,
     title: Option<String>,
     text: String,
     language: String,
+    #[schema(value_type = String)]
     perspective: &'static str,
+    #[schema(value_type = Option<String>)]
     age_band: Option<&'static str>,
     region: Option<String>,
     municipality: Option<String>,
     prompt: Option<String>,
+    #[schema(value_type = Object)]
     answers: Answers,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     created_at: OffsetDateTime,
+    /// "You said, we did": the campaign's published summary and actions.
+    results: crate::actions::results::Results,
 }
 
 /// A receipt code in a request body, so that it need not sit in URLs and proxy logs.
@@ -219,7 +226,19 @@ async fn by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<S
     Ok(state.store.story_by_receipt(&code.hash()).await?)
 }
 
-async fn read_receipt(
+/// Reads a story back with its receipt code (and what its campaign published since).
+#[utoipa::path(
+    get,
+    path = "/api/v1/receipts/{code}",
+    params(("code" = String, Path, description = "The receipt code, like ABCD-EFGH-JKMN-PQRS-TUVW")),
+    responses(
+        (status = 200, description = "The story and the published results of its campaign", body = StoryResponse),
+        (status = 400, description = "Not a receipt code"),
+        (status = 404, description = "No story with this code (never stored, or withdrawn)"),
+        (status = 429, description = "Too many attempts from this address"),
+    ),
+)]
+pub(crate) async fn read_receipt(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(code): Path<String>,
@@ -238,6 +257,9 @@ async fn read_receipt_posted(
 async fn receipt_response(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<Response> {
     let story = by_code(state, ip, code).await?;
     let campaign = state.store.campaign(&story.campaign_id).await?;
+    let results = crate::actions::results::published(&state.store, &campaign)
+        .await
+        .map_err(|e| Error::internal(anyhow::anyhow!(e.to_string())))?;
     let body = StoryResponse {
         id: story.id,
         campaign: campaign.def.slug,
@@ -251,6 +273,7 @@ async fn receipt_response(state: &AppState, ip: std::net::IpAddr, code: &str) ->
         prompt: story.prompt_id,
         answers: story.answers,
         created_at: story.created_at,
+        results,
     };
     let mut resp = Json(body).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -299,14 +299,32 @@ async fn submit(
             render(
                 StatusCode::OK,
                 true,
-                &ReceiptCodePage { page, campaign_title, code: Some(code.display()), help, about },
+                &ReceiptCodePage {
+                    page,
+                    campaign_title,
+                    results_href: format!("/c/{}/results", campaign.slug()),
+                    code: Some(code.display()),
+                    help,
+                    about,
+                },
             )
         }
         Err(StoreError::Conflict(rule)) if rule == "submission_key" => {
             let page = Page::new(lang, t.step3).private().with_csrf(&csrf);
             let help = help_view(lang, &story.safeguarding);
             let about = about_view(&campaign, lang);
-            render(StatusCode::OK, true, &ReceiptCodePage { page, campaign_title, code: None, help, about })
+            render(
+                StatusCode::OK,
+                true,
+                &ReceiptCodePage {
+                    page,
+                    campaign_title,
+                    results_href: format!("/c/{}/results", campaign.slug()),
+                    code: None,
+                    help,
+                    about,
+                },
+            )
         }
         Err(e) => Error::from(e).html(lang).into_response(),
     }

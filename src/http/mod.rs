@@ -4,6 +4,7 @@
 //! `crate::accounts`, ...) or a store read, render; `page` holds the helpers they share.
 
 pub mod account;
+pub mod actions;
 pub mod admin;
 pub mod api;
 pub mod assets;
@@ -23,9 +24,11 @@ pub mod openapi;
 pub mod page;
 pub mod participant;
 pub mod receipt;
+pub mod results;
 pub mod routes;
 pub mod search;
 pub mod sessions;
+pub mod toets;
 pub mod views;
 
 use crate::config::Config;
@@ -75,6 +78,9 @@ pub fn all_routes() -> routes::Routes {
         .merge(sessions::routes())
         .merge(participant::routes())
         .merge(openapi::routes())
+        .merge(actions::routes())
+        .merge(toets::routes())
+        .merge(results::routes())
 }
 
 /// Method and path of every route, as registered.

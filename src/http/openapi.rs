@@ -10,10 +10,10 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 #[openapi(
     info(
         title = "luister API",
-        description = "Large-scale listening in Dutch youth care. Story submission and receipts are public; search needs a signed-in session (cookie).",
+        description = "Large-scale listening in Dutch youth care. Story submission and receipts are public (a receipt also shows the published results of its campaign); search needs a signed-in session (cookie).",
     ),
-    paths(super::search::search_api),
-    components(schemas(super::search::ApiResults, super::search::ApiHit, super::search::ApiSnippet, super::search::ApiFacetValue)),
+    paths(super::search::search_api, super::api::read_receipt),
+    components(schemas(super::api::StoryResponse, crate::actions::results::Results, crate::actions::results::ResultAction, super::search::ApiResults, super::search::ApiHit, super::search::ApiSnippet, super::search::ApiFacetValue)),
     modifiers(&SessionCookie),
 )]
 pub struct ApiDoc;

@@ -48,7 +48,7 @@ fn page(
     withdrawn: bool,
     status: StatusCode,
 ) -> Response {
-    ask_page(csrf, lang, code_value, error, story, withdrawn, false, status)
+    ask_page(csrf, lang, code_value, error, story, withdrawn, false, None, status)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -60,6 +60,7 @@ fn ask_page(
     story: Option<StoryView>,
     withdrawn: bool,
     confirm_withdraw: bool,
+    results: Option<(crate::actions::results::Results, String)>,
     status: StatusCode,
 ) -> Response {
     let t = super::i18n::ui(lang);
@@ -68,7 +69,24 @@ fn ask_page(
     if story.is_none() && !withdrawn {
         p = p.switch(format!("/receipt?lang={other}"));
     }
-    render(status, true, &ReceiptPage { page: p, code_value, error, story, withdrawn, confirm_withdraw })
+    let (results, results_href) = match results {
+        Some((r, href)) => (Some(r), href),
+        None => (None, String::new()),
+    };
+    render(
+        status,
+        true,
+        &ReceiptPage {
+            page: p,
+            code_value,
+            error,
+            story,
+            withdrawn,
+            confirm_withdraw,
+            results,
+            results_href,
+        },
+    )
 }
 
 /// Parses the typed code; on a problem, the page to show instead.
@@ -127,8 +145,17 @@ async fn read(
     // Withdrawing asks first; the question page posts to /receipt/withdraw, works without
     // JavaScript, and offers a way back to the story.
     let confirm = form.step == "withdraw";
+    let results = match state.store.campaign(&story.campaign_id).await {
+        Ok(c) => match crate::actions::results::published(&state.store, &c).await {
+            Ok(r) => Some((r, format!("/c/{}/results", c.slug()))),
+            Err(e) => return crate::http::actions::fail(e),
+        },
+        Err(e) => return Error::from(e).html(lang).into_response(),
+    };
     match story_view(&state, &story, lang).await {
-        Ok(view) => ask_page(&csrf, lang, code.display(), None, Some(view), false, confirm, StatusCode::OK),
+        Ok(view) => {
+            ask_page(&csrf, lang, code.display(), None, Some(view), false, confirm, results, StatusCode::OK)
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -247,6 +247,8 @@ pub struct PreviewPage {
 pub struct ReceiptCodePage {
     pub page: Page,
     pub campaign_title: String,
+    /// The campaign's public results page.
+    pub results_href: String,
     pub code: Option<String>,
     pub help: Option<HelpView>,
     pub about: AboutView,
@@ -323,6 +325,9 @@ pub struct ReceiptPage {
     pub withdrawn: bool,
     /// The story is shown with the question whether to remove it, and a way back.
     pub confirm_withdraw: bool,
+    /// What the story's campaign has published since ("you said, we did").
+    pub results: Option<crate::actions::results::Results>,
+    pub results_href: String,
 }
 
 /// A story as its teller sees it again with the receipt code.

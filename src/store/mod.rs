@@ -118,6 +118,7 @@ pub trait Store:
     + CoordinationStore
     + MapStore
     + SessionStore
+    + ActionStore
 {
 }
 
@@ -133,7 +134,8 @@ impl<
         + JobStore
         + CoordinationStore
         + MapStore
-        + SessionStore,
+        + SessionStore
+        + ActionStore,
 > Store for T
 {
 }

@@ -146,4 +146,31 @@ pub trait StoreTx: Send {
     async fn insert_join_code(&mut self, code: &crate::domain::session::JoinCode) -> Result<()>;
     /// Revokes an open code of the session; `NotFound` otherwise.
     async fn revoke_join_code(&mut self, session_id: &str, code: &str, at: OffsetDateTime) -> Result<()>;
+
+    // Improvement actions, the Leefwereldtoets and published results (`shared/actions.rs`).
+    /// Inserts or updates an organisation; `Conflict("organisation_name")` when the campaign has
+    /// another one of that name.
+    async fn save_organisation(&mut self, org: &crate::domain::action::Organisation) -> Result<()>;
+    async fn action(&mut self, id: &str) -> Result<crate::domain::action::Action>;
+    /// Inserts a new action with its first history entry.
+    async fn insert_action(
+        &mut self,
+        action: &crate::domain::action::Action,
+        entry: &crate::domain::action::HistoryEntry,
+    ) -> Result<()>;
+    /// Stores `action` (at `action.version`) if the stored one is at `action.version - 1`, with
+    /// its history entry; `Conflict("action_version")` when someone saved in between.
+    async fn update_action(
+        &mut self,
+        action: &crate::domain::action::Action,
+        entry: &crate::domain::action::HistoryEntry,
+    ) -> Result<()>;
+    async fn save_policy(&mut self, campaign_id: &str, policy: &str, at: OffsetDateTime) -> Result<()>;
+    async fn save_assumption(&mut self, a: &crate::domain::toets::Assumption) -> Result<()>;
+    /// Links a story to an assumption (replacing its stance), or with `linked = false` unlinks it.
+    async fn link_story(&mut self, link: &crate::domain::toets::AssumptionLink, linked: bool) -> Result<()>;
+    async fn save_conclusion(&mut self, c: &crate::domain::toets::Conclusion) -> Result<()>;
+    async fn save_results(&mut self, r: &crate::store::CampaignResults) -> Result<()>;
+    /// Adds a quote to the results page (`published`), or removes it.
+    async fn set_published_quote(&mut self, q: &crate::store::PublishedQuote, published: bool) -> Result<()>;
 }

@@ -162,6 +162,33 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/j/{code}", Public),
     ("GET", "/session", Participant),
     ("POST", "/session/notes", Participant),
+    // Improvement actions, the Leefwereldtoets and published results.
+    ("GET", "/manage/campaigns/{slug}/actions", Campaign),
+    ("POST", "/manage/campaigns/{slug}/actions", Campaign),
+    ("GET", "/manage/campaigns/{slug}/actions/export", Campaign),
+    ("GET", "/manage/campaigns/{slug}/actions/{action_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/actions/{action_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/actions/{action_id}/updates", Campaign),
+    ("POST", "/manage/campaigns/{slug}/actions/{action_id}/publish", Campaign),
+    ("GET", "/manage/campaigns/{slug}/organisations", Campaign),
+    ("POST", "/manage/campaigns/{slug}/organisations", Campaign),
+    ("POST", "/manage/campaigns/{slug}/organisations/{org_id}", Campaign),
+    ("GET", "/manage/campaigns/{slug}/toets", Campaign),
+    ("POST", "/manage/campaigns/{slug}/toets/policy", Campaign),
+    ("POST", "/manage/campaigns/{slug}/toets/assumptions", Campaign),
+    ("POST", "/manage/campaigns/{slug}/toets/assumptions/{assumption_id}", Campaign),
+    ("POST", "/manage/campaigns/{slug}/toets/assumptions/{assumption_id}/conclusion", Campaign),
+    ("POST", "/manage/campaigns/{slug}/stories/{id}/assumptions", Campaign),
+    ("GET", "/manage/campaigns/{slug}/toets/report", Campaign),
+    ("GET", "/manage/campaigns/{slug}/toets/report/markdown", Campaign),
+    ("GET", "/manage/campaigns/{slug}/results", Campaign),
+    ("POST", "/manage/campaigns/{slug}/results", Campaign),
+    ("POST", "/manage/campaigns/{slug}/results/quotes", Campaign),
+    ("GET", "/actions", SignedIn),
+    ("GET", "/actions/export", SignedIn),
+    ("GET", "/published/toets/{slug}", SignedIn),
+    ("GET", "/published/toets/{slug}/markdown", SignedIn),
+    ("GET", "/c/{slug}/results", Public),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),
@@ -243,6 +270,10 @@ struct Fixture {
     /// A session on that map with a published report, a card, a waiting participant note and
     /// an open join code.
     session: crate::sessions::Fixture,
+    /// An improvement action, an organisation and a Leefwereldtoets assumption of the campaign.
+    action: String,
+    org: String,
+    assumption: String,
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -271,6 +302,9 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{card_id}", &f.session.card)
         .replace("{note_id}", &f.session.note)
         .replace("{join_code}", &f.session.code)
+        .replace("{action_id}", &f.action)
+        .replace("{org_id}", &f.org)
+        .replace("{assumption_id}", &f.assumption)
         .replace("{table}", "themes.csv")
         .replace("{chart}", "themes.svg")
         .replace("{id}", id)
@@ -396,8 +430,26 @@ async fn fixture(app: &TestApp, n: usize, member: &str, admin: &str, victim: &st
         .await
         .unwrap();
     let session = crate::sessions::fixture(&app.store, &c, &map.id).await.unwrap();
+    let system = luister::domain::Actor::system;
+    let org =
+        luister::actions::save_organisation(&app.store, &c, None, "municipality", "Gemeente", system(), now)
+            .await
+            .unwrap();
+    let form = luister::domain::action::ActionForm {
+        title: "Actie".into(),
+        organisation_id: org.id.clone(),
+        ..Default::default()
+    };
+    let action = luister::actions::create(&app.store, &c, &form, system(), now).await.unwrap();
+    let assumption =
+        luister::toets::save_assumption(&app.store, &c, None, "Jongeren weten wat mag", "", system(), now)
+            .await
+            .unwrap();
     Fixture {
         session,
+        action: action.id,
+        org: org.id,
+        assumption: assumption.id,
         map: map.id,
         job,
         sample: sample.id,

@@ -369,3 +369,50 @@ async fn a_session_from_a_frozen_map_with_cards_a_phone_participant_approval_and
     assert!(notes[0].by_participant && notes[0].approved_at.is_some() && notes[0].cluster_id.is_some());
     assert_eq!(luister::sessions::cards_of_session(&app.store, &session.id).await.unwrap().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitator_publishes_two_actions_and_a_storyteller_sees_them_with_their_receipt_code() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let body = serde_json::json!({
+        "text": "De regels werden pas achteraf uitgelegd, toen was het al gebeurd.",
+        "perspective": "youth", "prompt": "zelf-geregeld", "consent": true,
+        "answers": { "gevoel": "boos", "wat_hielp": [1, 1, 1] }
+    });
+    let resp =
+        app.client.post(app.url("/api/v1/campaigns/eigen-netwerk/stories")).json(&body).send().await.unwrap();
+    let code = resp.json::<serde_json::Value>().await.unwrap()["receipt_code"].as_str().unwrap().to_string();
+    let (email, password) = ("facilitator@actions.example.nl", "lange zin met wolken en trompetten");
+    let user = luister::auth::accounts::create(
+        &app.store,
+        luister::auth::accounts::NewAccount {
+            email: email.into(),
+            name: "Browser facilitator".into(),
+            role: luister::domain::Role::Facilitator,
+            password: password.into(),
+        },
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    run_script_with(
+        "actions.mjs",
+        &app.base,
+        &shots,
+        &[("FACILITATOR_EMAIL", email), ("PASSWORD", password), ("RECEIPT_CODE", &code)],
+    );
+    let published = app
+        .store
+        .actions(&luister::store::ActionFilter { published_only: true, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 2);
+}

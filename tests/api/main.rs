@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod actions;
 mod api;
 mod auth;
 mod authz;

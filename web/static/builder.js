@@ -71,6 +71,10 @@
     } else if (event.key === "n" || event.key === "N") {
       event.preventDefault();
       press("[data-next]", "Er is geen volgend verhaal.");
+    } else if (/^[vtgVTG]$/.test(event.key)) {
+      // Leefwereldtoets: v(oor), t(egen), g(emengd) on the first assumption.
+      event.preventDefault();
+      press("[data-toets='" + event.key.toLowerCase() + "']", "Deze campagne heeft geen aanname om het verhaal aan te koppelen.");
     } else if (event.key === "?") {
       event.preventDefault();
       var help = queue.querySelector("[data-shortcuts]");

@@ -445,6 +445,8 @@ pub struct StoryPage {
     pub may_delete: bool,
     /// The story's themes: tags with provenance, decisions, history.
     pub tags: super::themes::TagsSection,
+    /// The campaign's Leefwereldtoets assumptions and how this story bears on each.
+    pub assumptions: Vec<crate::toets::StoryAssumption>,
 }
 
 async fn show(
@@ -510,7 +512,15 @@ async fn story_page(
     facts.push(fact("Formulierversie", story.form_version.to_string()));
     facts.push(fact("Binnengekomen via", story.source.as_str().into()));
     let heading = story.title.clone().unwrap_or_else(|| format!("Verhaal van {}", date(story.created_at)));
+    let assumptions = if signed.0.may(Permission::ManageActions(&campaign.id)) {
+        crate::toets::for_story(&state.store, &campaign.id, &story.id)
+            .await
+            .map_err(crate::http::actions::fail)?
+    } else {
+        Vec::new()
+    };
     let tpl = StoryPage {
+        assumptions,
         page: Page::new(Lang::Nl, heading.clone()).signed_in(&signed.0, csrf),
         campaign_title: campaign.def.title.get(Lang::Nl).to_string(),
         story_id: story.id.clone(),

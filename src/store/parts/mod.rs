@@ -2,6 +2,7 @@
 //! each part is in the file of the same name under `shared/`.
 
 mod accounts;
+mod actions;
 mod audit;
 mod campaigns;
 mod codebook;
@@ -15,6 +16,7 @@ mod stories;
 mod story_sets;
 
 pub use accounts::AccountStore;
+pub use actions::{ActionFilter, ActionStore, CampaignResults, PublishedQuote};
 pub use audit::AuditStore;
 pub use campaigns::CampaignStore;
 pub use codebook::CodebookStore;

@@ -10,6 +10,7 @@
 //! connection for the `Store` reads and the open transaction for `StoreTx`.
 
 pub mod accounts;
+pub mod actions;
 pub mod audit;
 pub mod campaigns;
 pub mod codebook;
@@ -274,6 +275,44 @@ impl StoreTx for Tx {
     }
     async fn revoke_join_code(&mut self, session_id: &str, code: &str, at: OffsetDateTime) -> Result<()> {
         sessions::revoke_join_code(&mut self.0, session_id, code, at).await
+    }
+    async fn save_organisation(&mut self, org: &crate::domain::action::Organisation) -> Result<()> {
+        actions::save_organisation(&mut self.0, org).await
+    }
+    async fn action(&mut self, id: &str) -> Result<crate::domain::action::Action> {
+        actions::action(&mut self.0, id).await
+    }
+    async fn insert_action(
+        &mut self,
+        action: &crate::domain::action::Action,
+        entry: &crate::domain::action::HistoryEntry,
+    ) -> Result<()> {
+        actions::insert_action(&mut self.0, action, entry).await
+    }
+    async fn update_action(
+        &mut self,
+        action: &crate::domain::action::Action,
+        entry: &crate::domain::action::HistoryEntry,
+    ) -> Result<()> {
+        actions::update_action(&mut self.0, action, entry).await
+    }
+    async fn save_policy(&mut self, campaign_id: &str, policy: &str, at: OffsetDateTime) -> Result<()> {
+        actions::save_policy(&mut self.0, campaign_id, policy, at).await
+    }
+    async fn save_assumption(&mut self, a: &crate::domain::toets::Assumption) -> Result<()> {
+        actions::save_assumption(&mut self.0, a).await
+    }
+    async fn link_story(&mut self, link: &crate::domain::toets::AssumptionLink, linked: bool) -> Result<()> {
+        actions::link_story(&mut self.0, link, linked).await
+    }
+    async fn save_conclusion(&mut self, c: &crate::domain::toets::Conclusion) -> Result<()> {
+        actions::save_conclusion(&mut self.0, c).await
+    }
+    async fn save_results(&mut self, r: &crate::store::CampaignResults) -> Result<()> {
+        actions::save_results(&mut self.0, r).await
+    }
+    async fn set_published_quote(&mut self, q: &crate::store::PublishedQuote, published: bool) -> Result<()> {
+        actions::set_published_quote(&mut self.0, q, published).await
     }
 }
 

@@ -52,6 +52,8 @@ pub struct CodingStory {
     pub suggestions: Vec<SuggestionView>,
     pub tags: TagsSection,
     pub next_href: String,
+    /// The campaign's Leefwereldtoets assumptions and how this story bears on each.
+    pub assumptions: Vec<crate::toets::StoryAssumption>,
 }
 
 /// The coding queue page.
@@ -182,7 +184,15 @@ pub(super) async fn queue_page(
                     }
                 })
                 .collect();
+            let assumptions = if signed.0.may(Permission::ManageActions(&campaign.id)) {
+                crate::toets::for_story(&state.store, &campaign.id, &s.id)
+                    .await
+                    .map_err(crate::http::actions::fail)?
+            } else {
+                Vec::new()
+            };
             Some(CodingStory {
+                assumptions,
                 href: story_href(&slug, &s.id),
                 heading: s.title.clone().unwrap_or_else(|| "Verhaal zonder titel".into()),
                 meta: story_meta(&s),
