@@ -92,10 +92,31 @@ impl Application {
             }
             // One published map, so the steering account has something to see at once.
             let k = config.disclosure_threshold.max(1) as u64;
-            match maps::demo::demo(&store, &campaign, config.map_min_group, k, clock.now()).await {
-                Ok(Some(map)) => tracing::info!(map_id = %map.id, "demo perspective map published"),
-                Ok(None) => tracing::warn!("the demo has no accepted themes yet: no map published"),
-                Err(e) => tracing::warn!(error = %e, "could not publish the demo perspective map"),
+            // Then the whole cycle on it: a finished session, actions, a toets conclusion and
+            // published results, so a newcomer sees where the maps lead.
+            let session =
+                match maps::demo::demo(&store, &campaign, config.map_min_group, k, clock.now()).await {
+                    Ok(Some(map)) => {
+                        tracing::info!(map_id = %map.id, "demo perspective map published");
+                        match sessions::demo(&store, &campaign, &map.id).await {
+                            Ok(s) => Some(s.id),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not make the demo session");
+                                None
+                            }
+                        }
+                    }
+                    Ok(None) => {
+                        tracing::warn!("the demo has no accepted themes yet: no map published");
+                        None
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not publish the demo perspective map");
+                        None
+                    }
+                };
+            if let Err(e) = actions::demo(&store, &campaign, session.as_deref()).await {
+                tracing::warn!(error = %e, "could not make the demo actions");
             }
         }
         let listener =

@@ -13,8 +13,10 @@ use crate::store::{ActionFilter, DynStore};
 
 const STATEMENT: &str = "Jongeren weten welke maatregelen mogen";
 
-/// Adds the demo actions, toets and results to `campaign` (see the module docs).
-pub async fn demo(store: &DynStore, campaign: &Campaign) -> Result<()> {
+/// Adds the demo actions, toets and results to `campaign` (see the module docs). With
+/// `session`, the actions and the conclusion come from that sense-making session (the demo
+/// session), so its report lists them.
+pub async fn demo(store: &DynStore, campaign: &Campaign, session: Option<&str>) -> Result<()> {
     let now = OffsetDateTime::now_utc();
     let actor = Actor::system();
     let mut orgs = store.organisations(&campaign.id).await?;
@@ -72,7 +74,7 @@ pub async fn demo(store: &DynStore, campaign: &Campaign) -> Result<()> {
             &assumption.id,
             "holds_partly",
             "Ouders en professionals kennen de regels; veel jongeren horen pas achteraf wat mocht.",
-            "",
+            session.unwrap_or(""),
             actor.clone(),
             now,
         )
@@ -113,7 +115,15 @@ pub async fn demo(store: &DynStore, campaign: &Campaign) -> Result<()> {
             status: "open".into(),
             due_on: due,
             handed_over_on: day(-40),
-            links: format!("{}:{}", LinkKind::Assumption.as_str(), assumption.id),
+            links: match session {
+                Some(sid) => format!(
+                    "{}:{}, {}:{sid}",
+                    LinkKind::Assumption.as_str(),
+                    assumption.id,
+                    LinkKind::Session.as_str()
+                ),
+                None => format!("{}:{}", LinkKind::Assumption.as_str(), assumption.id),
+            },
             ..ActionForm::default()
         };
         let a = super::create(store, campaign, &form, actor.clone(), now).await?;

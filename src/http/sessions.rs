@@ -938,7 +938,8 @@ async fn report_of(
     id: &str,
 ) -> Result<(Campaign, Loaded, Report), Response> {
     let (c, l) = loaded(state, signed, slug, id).await?;
-    let r = report::report(&l);
+    let mut r = report::report(&l);
+    r.follow_up = report::follow_up(&state.store, &l).await.map_err(|e| fail(e.into()))?;
     Ok((c, l, r))
 }
 
@@ -1045,7 +1046,8 @@ pub async fn published_report(
     };
     let c = state.store.campaign(&s.campaign_id).await.map_err(|e| fail(e.into()))?;
     let l = sessions::load(&state.store, &c, &id).await.map_err(fail)?;
-    let r = report::report(&l);
+    let mut r = report::report(&l);
+    r.follow_up = report::follow_up(&state.store, &l).await.map_err(|e| fail(e.into()))?;
     let tpl = ReportPage {
         page: Page::new(Lang::Nl, format!("Verslag: {}", r.title)).signed_in(&signed.0, &csrf),
         base: String::new(),

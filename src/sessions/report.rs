@@ -56,13 +56,78 @@ pub struct Report {
     pub follow_up: Vec<FollowUp>,
 }
 
-/// THE PLACE FOR PART B: the improvement actions and Leefwereldtoets conclusions that came out
-/// of this session, one section each. Nothing is recorded in `src/sessions`; the integrator
-/// replaces this body with calls into `src/actions` and `src/toets` (by `loaded.session.id`,
-/// and the ids from `notes_of_session` / `cards_of_session`).
-pub fn follow_up(loaded: &Loaded) -> Vec<FollowUp> {
-    let _ = loaded;
-    Vec::new()
+/// The improvement actions and Leefwereldtoets conclusions that came out of this session, one
+/// section each: actions linked to the session, to one of its notes or to one of its cards,
+/// and conclusions recorded in it. Reads only; the report itself stays a pure function of
+/// what is loaded (see [`report`], which leaves this empty).
+pub async fn follow_up(
+    store: &crate::store::DynStore,
+    loaded: &Loaded,
+) -> crate::store::Result<Vec<FollowUp>> {
+    use crate::domain::action::LinkKind;
+    let session = &loaded.session;
+    let notes: std::collections::HashSet<&str> = loaded.notes.iter().map(|n| n.id.as_str()).collect();
+    let cards: std::collections::HashSet<&str> = loaded.cards.iter().map(|c| c.card.id.as_str()).collect();
+    let filter = crate::store::ActionFilter {
+        campaign_ids: Some(vec![session.campaign_id.clone()]),
+        ..Default::default()
+    };
+    let orgs = store.organisations(&session.campaign_id).await?;
+    let org_name = |id: &Option<String>| {
+        id.as_ref().and_then(|id| orgs.iter().find(|o| &o.id == id)).map_or(String::new(), |o| o.name.clone())
+    };
+    let actions: Vec<String> = store
+        .actions(&filter)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.fields.links.iter().any(|l| match l.kind {
+                LinkKind::Session => l.ref_id == session.id,
+                LinkKind::Note => notes.contains(l.ref_id.as_str()),
+                LinkKind::StoryCard => cards.contains(l.ref_id.as_str()),
+                _ => false,
+            })
+        })
+        .map(|a| {
+            let party = org_name(&a.fields.organisation_id);
+            let due = a
+                .fields
+                .due_on
+                .map(|d| format!(", uiterlijk {}", crate::domain::action::day(d)))
+                .unwrap_or_default();
+            format!(
+                "{} — {}{}; {} ({}%){}",
+                a.fields.title,
+                if party.is_empty() { "nog geen verantwoordelijke".to_string() } else { party },
+                if a.fields.contact.is_empty() { String::new() } else { format!(" ({})", a.fields.contact) },
+                a.fields.status.label(),
+                a.fields.progress,
+                due
+            )
+        })
+        .collect();
+    let assumptions = store.assumptions(&session.campaign_id).await?;
+    let conclusions: Vec<String> = store
+        .conclusions(&session.campaign_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.session_id.as_deref() == Some(session.id.as_str()))
+        .map(|c| {
+            let statement = assumptions
+                .iter()
+                .find(|a| a.id == c.assumption_id)
+                .map_or_else(|| c.assumption_id.clone(), |a| a.statement.clone());
+            format!("\u{201c}{statement}\u{201d}: {} — {}", c.verdict.label(), c.reasoning)
+        })
+        .collect();
+    let mut out = Vec::new();
+    if !actions.is_empty() {
+        out.push(FollowUp { heading: "Verbeteracties".into(), lines: actions });
+    }
+    if !conclusions.is_empty() {
+        out.push(FollowUp { heading: "Conclusies van de Leefwereldtoets".into(), lines: conclusions });
+    }
+    Ok(out)
 }
 
 fn note_line(loaded: &Loaded, n: &Note) -> NoteLine {
@@ -150,7 +215,8 @@ pub fn report(loaded: &Loaded) -> Report {
             .collect(),
         cards: loaded.cards.len(),
         clusters,
-        follow_up: follow_up(loaded),
+        // Filled from the actions and the toets by [`follow_up`] (it needs the store).
+        follow_up: Vec::new(),
     }
 }
 

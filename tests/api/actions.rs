@@ -509,8 +509,8 @@ on_both_backends!(a_change_whose_audit_entry_fails_leaves_nothing_behind);
 async fn the_demo_makes_the_whole_loop_once(backend: Backend) {
     let Some(app) = spawn_app(backend).await else { return };
     crate::maps::tagged_campaign(&app).await;
-    luister::actions::demo(&app.store, &app.campaign).await.unwrap();
-    luister::actions::demo(&app.store, &app.campaign).await.unwrap();
+    luister::actions::demo(&app.store, &app.campaign, None).await.unwrap();
+    luister::actions::demo(&app.store, &app.campaign, None).await.unwrap();
     let c = &app.campaign;
     let actions = app.store.actions(&ActionFilter::default()).await.unwrap();
     assert_eq!(actions.len(), 3, "idempotent");
