@@ -152,11 +152,16 @@ async fn submit_story(
         answers: req.answers,
     };
     let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)
+        .map_err(|errors| {
+            collect::count_refused(&errors);
+            errors
+        })
         .map_err(|errors| Error {
             kind: ErrorKind::Unprocessable(errors),
             render: Some(super::error::Render::Json(lang)),
         })?;
     if let Err(wait) = super::limits::check(&state.limits.story_client, &ip) {
+        collect::count_refused_for("rate_limited");
         let body = serde_json::json!({
             "code": "rate_limited",
             "message": format!("Too many stories from this address; retry in {wait} s."),
@@ -177,6 +182,7 @@ async fn submit_story(
         OffsetDateTime::now_utc(),
     );
     state.store.insert_story(&story).await?;
+    collect::count_accepted(StorySource::Api);
     state.search.notify();
     tracing::info!(campaign = %campaign.slug(), story_id = %story.id, "story stored via api");
     // 201 only after the commit above.

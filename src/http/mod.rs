@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod limits;
 pub mod manage;
 pub mod maps;
+pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod receipt;
@@ -114,7 +115,7 @@ pub fn app(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ));
-    routes::observed(router).with_state(state)
+    routes::observed(metrics::measured(router)).with_state(state)
 }
 
 /// Whether a `Host` header names this service: its public host when one is configured, or an IP

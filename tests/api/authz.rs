@@ -47,6 +47,7 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/receipts/withdraw", Public),
     ("GET", "/api/v1/openapi.json", Public),
     ("GET", "/healthz", Public),
+    ("GET", "/readyz", Public),
     ("GET", "/static/{file}", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),

@@ -16,6 +16,7 @@ mod hardening;
 mod manage_campaigns;
 mod manage_stories;
 mod maps;
+mod ops;
 mod receipt;
 mod retention;
 mod schema;
