@@ -26,10 +26,13 @@ pub enum AuditAction {
     RetentionDeleted,
     MapFrozen,
     MapPublished,
+    MapExported,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -47,6 +50,9 @@ impl AuditAction {
         AuditAction::RetentionDeleted,
         AuditAction::MapFrozen,
         AuditAction::MapPublished,
+        AuditAction::MapExported,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +74,9 @@ impl AuditAction {
             AuditAction::RetentionDeleted => "retention_deleted",
             AuditAction::MapFrozen => "map_frozen",
             AuditAction::MapPublished => "map_published",
+            AuditAction::MapExported => "map_exported",
+            AuditAction::ApiTokenCreated => "api_token_created",
+            AuditAction::ApiTokenRevoked => "api_token_revoked",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod health;
 pub mod home;
@@ -68,6 +69,7 @@ pub fn all_routes() -> routes::Routes {
         .merge(search::routes())
         .merge(maps::routes())
         .merge(openapi::routes())
+        .merge(export::routes())
 }
 
 /// Method and path of every route, as registered.

@@ -128,6 +128,10 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/manage/campaigns/{slug}/maps/{map_id}/publish", Campaign),
     ("GET", "/published", SignedIn),
     ("GET", "/published/{map_id}", SignedIn),
+    // Spreadsheet downloads (src/http/export.rs).
+    ("GET", "/manage/campaigns/{slug}/export/xlsx", Campaign),
+    ("GET", "/manage/campaigns/{slug}/maps/{map_id}/export", Campaign),
+    ("GET", "/published/{map_id}/export", SignedIn),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod discovery;
 mod durability;
+mod exports;
 mod followers;
 mod form;
 mod hardening;
