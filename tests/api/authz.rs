@@ -46,6 +46,7 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/receipts/lookup", Public),
     ("POST", "/api/v1/receipts/withdraw", Public),
     ("GET", "/api/v1/openapi.json", Public),
+    ("GET", "/api/v1/docs", Public),
     ("GET", "/healthz", Public),
     ("GET", "/readyz", Public),
     ("GET", "/static/{file}", Public),

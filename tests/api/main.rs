@@ -17,6 +17,7 @@ mod hardening;
 mod manage_campaigns;
 mod manage_stories;
 mod maps;
+mod openapi;
 mod ops;
 mod receipt;
 mod retention;
