@@ -57,3 +57,69 @@ async fn the_document_and_its_reference_page_are_served(backend: Backend) {
     );
 }
 on_both_backends!(the_document_and_its_reference_page_are_served);
+
+/// Schemathesis (property-based, from PyPI in the venv `.ci/run` makes) against the running
+/// app: generated requests for every documented operation; no 500 and no response that breaks
+/// the document. Skips without the venv, except under CI=true where it must run.
+async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document(backend: Backend) {
+    let bin = std::env::var("LUISTER_SCHEMATHESIS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv-ci/bin/schemathesis")
+    });
+    if !bin.exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "schemathesis is not installed at {} (run .ci/run)",
+            bin.display()
+        );
+        eprintln!("skipping: schemathesis not installed at {} (.ci/run installs it)", bin.display());
+        return;
+    }
+    let Some(app) = crate::helpers::spawn_app_with(backend, |c| {
+        // Room for the generated requests, so the logic behind the limits is tested too.
+        c.receipt_lookups_per_client_per_minute = 100_000;
+        c.receipt_lookups_per_minute = 100_000;
+        c.stories_per_client_per_hour = 100_000;
+        c.story_burst = 100_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let story = serde_json::json!({
+        "text": "Mijn buurvrouw hielp me met mijn huiswerk toen het thuis even niet ging.",
+        "perspective": "youth", "prompt": "zelf-geregeld", "consent": true,
+        "answers": { "gevoel": "blij" }
+    });
+    let resp = app
+        .client
+        .post(app.url("/api/v1/campaigns/eigen-netwerk/stories"))
+        .json(&story)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let out = tokio::process::Command::new(&bin)
+        .args([
+            "run",
+            &app.url("/api/v1/openapi.json"),
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            "15",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "20",
+        ])
+        .env("NO_COLOR", "1")
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(150), out)
+        .await
+        .expect("schemathesis finishes within 150 s")
+        .unwrap();
+    let report =
+        format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "schemathesis found problems:\n{report}");
+    assert!(report.contains("passed"), "{report}");
+}
+on_both_backends!(schemathesis_finds_no_server_error_and_no_response_outside_the_document);
