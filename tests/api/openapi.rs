@@ -112,6 +112,8 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document
             "20",
         ])
         .env("NO_COLOR", "1")
+        // It keeps a cache of crashes in its working directory: not in the worktree.
+        .current_dir(app.dir.path())
         .output();
     let out = tokio::time::timeout(std::time::Duration::from_secs(150), out)
         .await
