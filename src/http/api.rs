@@ -200,10 +200,7 @@ pub async fn submit_story(
         answers: req.answers,
     };
     let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)
-        .map_err(|errors| {
-            collect::count_refused(&errors);
-            errors
-        })
+        .inspect_err(|errors| collect::count_refused(errors))
         .map_err(|errors| Error {
             kind: ErrorKind::Unprocessable(errors),
             render: Some(super::error::Render::Json(lang)),

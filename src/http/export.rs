@@ -103,7 +103,7 @@ async fn stories_xlsx(signed: SignedIn, State(state): State<AppState>, Path(slug
 }
 
 /// Every table of a map view, by id, in page order.
-fn tables(v: &MapView) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+fn tables(v: &MapView) -> Vec<crate::transfer::xlsx::NamedTable> {
     let mut ids = vec!["themes".to_string(), "groups".to_string()];
     // The theme chart's table is the themes table: listed once.
     ids.extend(v.charts.iter().map(|c| c.id.clone()).filter(|id| id != "themes" && id != "groups"));

@@ -233,11 +233,11 @@ pub fn typed(cell: &str) -> Cell<'_> {
     }
 }
 
-/// Tables (name, header, rows) as a workbook with one sheet each, written into `out`.
-pub fn write_tables<W: Write + Seek + Send>(
-    tables: &[(String, Vec<String>, Vec<Vec<String>>)],
-    out: W,
-) -> anyhow::Result<()> {
+/// A table to write: its name (the sheet's), header and rows.
+pub type NamedTable = (String, Vec<String>, Vec<Vec<String>>);
+
+/// Tables as a workbook with one sheet each, written into `out`.
+pub fn write_tables<W: Write + Seek + Send>(tables: &[NamedTable], out: W) -> anyhow::Result<()> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let share = Format::new().set_num_format("0%");
