@@ -180,6 +180,22 @@ pub fn prepare(
     })
 }
 
+/// Counts a stored story for `/metrics`; call it after the commit, never before.
+pub fn count_accepted(source: StorySource) {
+    crate::metrics::story_accepted(source.as_str());
+}
+
+/// Counts a refused submission for `/metrics`, by the code of its first problem (a stable,
+/// small set of labels; the field name could be any signifier id).
+pub fn count_refused(errors: &[FieldError]) {
+    crate::metrics::story_refused(errors.first().map_or("invalid", |e| e.problem.code()));
+}
+
+/// Counts a submission refused for another reason than its content (`rate_limited`, `closed`).
+pub fn count_refused_for(reason: &'static str) {
+    crate::metrics::story_refused(reason);
+}
+
 /// ISO 639-1 or 639-3 code, as the API accepts it.
 fn is_language_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())

@@ -69,6 +69,32 @@ pub struct Config {
     pub receipt_lookups_per_client_per_minute: u32,
     /// Searches per account per minute (page and API together).
     pub searches_per_account_per_minute: u32,
+    /// Where `/metrics` (Prometheus) listens, apart from the public address; `off` disables it.
+    pub metrics_addr: MetricsAddr,
+}
+
+/// The metrics listen address, or `off`. Written as `127.0.0.1:9464` or `off` in flags,
+/// `LUISTER_METRICS_ADDR` and `luister.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricsAddr(pub Option<SocketAddr>);
+
+impl std::str::FromStr for MetricsAddr {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("off") {
+            return Ok(MetricsAddr(None));
+        }
+        s.parse::<SocketAddr>()
+            .map(|a| MetricsAddr(Some(a)))
+            .map_err(|_| format!("'{s}' is not an address like 127.0.0.1:9464, nor 'off'"))
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricsAddr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for Config {
@@ -102,6 +128,7 @@ impl Default for Config {
             receipt_lookups_per_minute: 600,
             receipt_lookups_per_client_per_minute: 10,
             searches_per_account_per_minute: 120,
+            metrics_addr: MetricsAddr(Some(SocketAddr::from(([127, 0, 0, 1], 9464)))),
         }
     }
 }
@@ -186,6 +213,7 @@ impl fmt::Debug for Config {
             .field("receipt_lookups_per_minute", &self.receipt_lookups_per_minute)
             .field("receipt_lookups_per_client_per_minute", &self.receipt_lookups_per_client_per_minute)
             .field("searches_per_account_per_minute", &self.searches_per_account_per_minute)
+            .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
 }
@@ -299,6 +327,9 @@ pub struct ServeArgs {
     /// Searches per account per minute [default: 120].
     #[arg(long, env = "LUISTER_SEARCHES_PER_ACCOUNT_PER_MINUTE")]
     pub searches_per_account_per_minute: Option<u32>,
+    /// Address for Prometheus /metrics, apart from the public one, or `off` [default: 127.0.0.1:9464].
+    #[arg(long, env = "LUISTER_METRICS_ADDR")]
+    pub metrics_addr: Option<MetricsAddr>,
 }
 
 impl ServeArgs {
@@ -378,6 +409,9 @@ impl ServeArgs {
         if let Some(v) = self.searches_per_account_per_minute {
             c.searches_per_account_per_minute = v;
         }
+        if let Some(v) = self.metrics_addr {
+            c.metrics_addr = v;
+        }
     }
 }
 
@@ -402,6 +436,16 @@ mod tests {
         let c = Config::load(&args).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/srv/luister"));
         assert_eq!(c.log_format, "text");
+    }
+
+    #[test]
+    fn the_metrics_address_defaults_to_localhost_and_can_be_turned_off() {
+        assert_eq!(Config::default().metrics_addr.0, Some(SocketAddr::from(([127, 0, 0, 1], 9464))));
+        assert_eq!("off".parse::<MetricsAddr>().unwrap(), MetricsAddr(None));
+        assert_eq!("0.0.0.0:9100".parse::<MetricsAddr>().unwrap().0.unwrap().port(), 9100);
+        assert!("localhost".parse::<MetricsAddr>().is_err());
+        let c: Config = toml::from_str("metrics_addr = \"off\"\n").unwrap();
+        assert_eq!(c.metrics_addr, MetricsAddr(None));
     }
 
     #[test]

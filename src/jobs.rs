@@ -192,6 +192,8 @@ impl Jobs {
             Progress { cancel, state: Arc::new(Mutex::new((0.0, "begonnen".into()))), watch: None };
         let me = self.clone();
         let id = job.id.clone();
+        let kind = job.kind.clone();
+        crate::metrics::job_started(&kind);
         tokio::spawn(async move {
             let reporter = {
                 let (store, id, state, p) =
@@ -226,6 +228,7 @@ impl Jobs {
                     (JobStatus::Failed, format!("mislukt: {e}"), None)
                 }
             };
+            crate::metrics::job_finished(&kind, status.as_str(), started.elapsed().as_secs_f64());
             if let Err(e) = me.store.finish_job(&id, status, &message, result.as_ref()).await {
                 tracing::error!(job = %id, error = %e, "could not record the end of a job");
             }

@@ -25,6 +25,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod maps;
+pub mod metrics;
 pub mod retention;
 pub mod search;
 pub mod sessions;
@@ -49,6 +50,8 @@ pub struct Application {
     pub search: search::SearchHandle,
     pub jobs: jobs::JobHandle,
     background: Vec<tokio::task::JoinHandle<()>>,
+    /// The separate `/metrics` listener, when it is on.
+    metrics: Option<(TcpListener, u16)>,
 }
 
 impl Application {
@@ -122,6 +125,22 @@ impl Application {
         let listener =
             TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
         let port = listener.local_addr()?.port();
+        let metrics = match config.metrics_addr.0 {
+            None => None,
+            Some(addr) => match TcpListener::bind(addr).await {
+                Ok(l) => {
+                    let port = l.local_addr()?.port();
+                    tracing::info!(addr = %addr, port, "metrics at /metrics on the metrics address");
+                    Some((l, port))
+                }
+                // The story form matters more than its metrics: a second instance on the host
+                // (or a test run) that finds the port taken still serves, and says so loudly.
+                Err(e) => {
+                    tracing::error!(addr = %addr, error = %e, "metrics address unavailable: serving without /metrics");
+                    None
+                }
+            },
+        };
         let limits = Arc::new(http::limits::RateLimits::new(&config));
         let interval = std::time::Duration::from_secs(config.retention_interval_minutes.max(1) * 60);
         let timeouts = config.session_timeouts();
@@ -186,11 +205,16 @@ impl Application {
                 }
             }
         }));
-        Ok(Application { listener, router, port, connections, store, search, jobs, background })
+        Ok(Application { listener, router, port, connections, store, search, jobs, background, metrics })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, when the metrics listener is on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(_, p)| p).copied()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests before returning.
@@ -200,9 +224,18 @@ impl Application {
     /// and then could hold the service. Here at most `max_connections` are open (the next one
     /// waits in the kernel's backlog), and a connection that has not sent its headers within the
     /// deadline, or sits idle between requests that long, is closed.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
         use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
         use tower::ServiceExt;
+        if let Some((listener, _)) = self.metrics.take() {
+            // Scrapers are few and trusted (the address is private): axum's plain server is enough.
+            let router = http::metrics::router(self.store.clone(), self.search.clone());
+            self.background.push(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            }));
+        }
         let limit = Arc::new(tokio::sync::Semaphore::new(self.connections.max));
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());

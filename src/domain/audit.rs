@@ -41,10 +41,11 @@ pub enum AuditAction {
     StoryLinkedToAssumption,
     ConclusionRecorded,
     ResultsPublished,
+    MapExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -77,6 +78,7 @@ impl AuditAction {
         AuditAction::StoryLinkedToAssumption,
         AuditAction::ConclusionRecorded,
         AuditAction::ResultsPublished,
+        AuditAction::MapExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::StoryLinkedToAssumption => "story_linked_to_assumption",
             AuditAction::ConclusionRecorded => "conclusion_recorded",
             AuditAction::ResultsPublished => "results_published",
+            AuditAction::MapExported => "map_exported",
         }
     }
 

@@ -38,17 +38,32 @@ fn lang_of(headers: &HeaderMap) -> Lang {
     if accept.trim_start().to_ascii_lowercase().starts_with("nl") { Lang::Nl } else { Lang::En }
 }
 
-#[derive(Serialize)]
-struct CampaignSummary {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignSummary {
     slug: String,
+    /// `open` (only open campaigns are listed).
+    #[schema(value_type = String)]
     status: CampaignStatus,
+    /// The title per language code (`nl`, `en`).
+    #[schema(value_type = std::collections::HashMap<String, String>)]
     title: crate::domain::Localized,
+    #[schema(value_type = std::collections::HashMap<String, String>)]
     policy_question: crate::domain::Localized,
+    /// Language codes the form is offered in.
+    #[schema(value_type = Vec<String>)]
     languages: Vec<Lang>,
+    /// The web form, relative to the service.
     form_url: String,
 }
 
-async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<CampaignSummary>>> {
+/// The campaigns that accept stories now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns",
+    tag = "stories",
+    responses((status = 200, description = "Open campaigns", body = [CampaignSummary]))
+)]
+pub async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<CampaignSummary>>> {
     let today = OffsetDateTime::now_utc().date();
     let campaigns = state.store.campaigns().await?;
     Ok(Json(
@@ -77,14 +92,25 @@ async fn published(state: &AppState, slug: &str) -> Result<Campaign> {
 }
 
 #[derive(Serialize)]
-struct CampaignForm {
+pub struct CampaignForm {
     #[serde(flatten)]
     def: CampaignDef,
     form_version: i64,
     accepting_stories: bool,
 }
 
-async fn campaign_form(
+/// A campaign's form (prompts and signifiers) as a client should show it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{slug}",
+    tag = "stories",
+    params(("slug" = String, Path, description = "The campaign's slug")),
+    responses(
+        (status = 200, description = "The campaign definition (as in its TOML file, see docs/campaigns.md) with `form_version` and `accepting_stories`", body = Object),
+        (status = 404, description = "No such campaign, or a draft", body = super::openapi::ApiError),
+    )
+)]
+pub async fn campaign_form(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<CampaignForm>> {
@@ -102,8 +128,8 @@ async fn campaign_form(
     Ok(Json(CampaignForm { def, form_version: c.form_version, accepting_stories: accepting }))
 }
 
-#[derive(Deserialize)]
-struct StoryRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct StoryRequest {
     text: String,
     title: Option<String>,
     language: Option<String>,
@@ -116,17 +142,39 @@ struct StoryRequest {
     /// A parent or guardian agreed too, where the campaign asks that for the age band.
     #[serde(default)]
     guardian_consent: bool,
+    /// Answers by signifier id: a triad `[a, b, c]` (any scale), a dyad 0..1, a choice as a
+    /// string or list, `null` for "not applicable".
     #[serde(default)]
+    #[schema(value_type = Object)]
     answers: BTreeMap<String, Value>,
 }
 
-#[derive(Serialize)]
-struct Created {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
     id: String,
+    /// Shown once: lets the teller read or withdraw the story later.
     receipt_code: String,
 }
 
-async fn submit_story(
+/// Submits a story: the same validation and scrubbing as the web form; 201 only after commit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{slug}/stories",
+    tag = "stories",
+    params(("slug" = String, Path, description = "The campaign's slug")),
+    request_body = StoryRequest,
+    responses(
+        (status = 201, description = "Stored", body = Created),
+        (status = 400, description = "The body is not JSON of this shape", body = super::openapi::ApiError),
+        (status = 404, description = "No such campaign", body = super::openapi::ApiError),
+        (status = 409, description = "The campaign is not open for stories", body = super::openapi::ApiError),
+        (status = 413, description = "The body is too large", body = super::openapi::ApiError),
+        (status = 415, description = "Not sent as application/json", body = super::openapi::ApiError),
+        (status = 422, description = "Invalid fields; `errors` lists each with its field", body = super::openapi::ApiError),
+        (status = 429, description = "Too many stories or attempts from this address", body = super::openapi::ApiError),
+    )
+)]
+pub async fn submit_story(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(slug): Path<String>,
@@ -152,11 +200,13 @@ async fn submit_story(
         answers: req.answers,
     };
     let prepared = collect::prepare(&campaign, &sub, campaign.def.pick_lang(lang), Consent::Required)
+        .inspect_err(|errors| collect::count_refused(errors))
         .map_err(|errors| Error {
             kind: ErrorKind::Unprocessable(errors),
             render: Some(super::error::Render::Json(lang)),
         })?;
     if let Err(wait) = super::limits::check(&state.limits.story_client, &ip) {
+        collect::count_refused_for("rate_limited");
         let body = serde_json::json!({
             "code": "rate_limited",
             "message": format!("Too many stories from this address; retry in {wait} s."),
@@ -177,6 +227,7 @@ async fn submit_story(
         OffsetDateTime::now_utc(),
     );
     state.store.insert_story(&story).await?;
+    collect::count_accepted(StorySource::Api);
     state.search.notify();
     tracing::info!(campaign = %campaign.slug(), story_id = %story.id, "story stored via api");
     // 201 only after the commit above.
@@ -188,7 +239,7 @@ async fn submit_story(
 
 /// A story read back with its receipt code, with what its campaign has published since.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct StoryResponse {
+pub struct StoryResponse {
     id: String,
     campaign: String,
     title: Option<String>,
@@ -211,8 +262,8 @@ pub(crate) struct StoryResponse {
 }
 
 /// A receipt code in a request body, so that it need not sit in URLs and proxy logs.
-#[derive(Deserialize)]
-struct CodeBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CodeBody {
     code: String,
 }
 
@@ -226,19 +277,20 @@ async fn by_code(state: &AppState, ip: std::net::IpAddr, code: &str) -> Result<S
     Ok(state.store.story_by_receipt(&code.hash()).await?)
 }
 
-/// Reads a story back with its receipt code (and what its campaign published since).
+/// Reads a story (and what its campaign published since) with its receipt code (prefer the POST form: codes in URLs end up in logs).
 #[utoipa::path(
     get,
     path = "/api/v1/receipts/{code}",
+    tag = "receipts",
     params(("code" = String, Path, description = "The receipt code, like ABCD-EFGH-JKMN-PQRS-TUVW")),
     responses(
         (status = 200, description = "The story and the published results of its campaign", body = StoryResponse),
-        (status = 400, description = "Not a receipt code"),
-        (status = 404, description = "No story with this code (never stored, or withdrawn)"),
-        (status = 429, description = "Too many attempts from this address"),
-    ),
+        (status = 400, description = "Not a receipt code", body = super::openapi::ApiError),
+        (status = 404, description = "No story with this code (never stored, or withdrawn)", body = super::openapi::ApiError),
+        (status = 429, description = "Too many look-ups", body = super::openapi::ApiError),
+    )
 )]
-pub(crate) async fn read_receipt(
+pub async fn read_receipt(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(code): Path<String>,
@@ -246,7 +298,20 @@ pub(crate) async fn read_receipt(
     receipt_response(&state, ip, &code).await
 }
 
-async fn read_receipt_posted(
+/// Reads a story with its receipt code sent in the body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/receipts/lookup",
+    tag = "receipts",
+    request_body = CodeBody,
+    responses(
+        (status = 200, description = "The story as stored", body = StoryResponse),
+        (status = 400, description = "Not a receipt code", body = super::openapi::ApiError),
+        (status = 404, description = "No story with this code (never stored, or withdrawn)", body = super::openapi::ApiError),
+        (status = 429, description = "Too many look-ups", body = super::openapi::ApiError),
+    )
+)]
+pub async fn read_receipt_posted(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Json(body): Json<CodeBody>,
@@ -280,7 +345,20 @@ async fn receipt_response(state: &AppState, ip: std::net::IpAddr, code: &str) ->
     Ok(resp)
 }
 
-async fn withdraw_receipt(
+/// Withdraws a story with its receipt code.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/receipts/{code}",
+    tag = "receipts",
+    params(("code" = String, Path, description = "The receipt code, like ABCD-EFGH-JKMN-PQRS-TUVW")),
+    responses(
+        (status = 204, description = "Withdrawn: deleted from the database and the index"),
+        (status = 400, description = "Not a receipt code", body = super::openapi::ApiError),
+        (status = 404, description = "No story with this code", body = super::openapi::ApiError),
+        (status = 429, description = "Too many attempts", body = super::openapi::ApiError),
+    )
+)]
+pub async fn withdraw_receipt(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Path(code): Path<String>,
@@ -288,7 +366,20 @@ async fn withdraw_receipt(
     withdraw_by_code(&state, ip, &code).await
 }
 
-async fn withdraw_receipt_posted(
+/// Withdraws a story with its receipt code sent in the body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/receipts/withdraw",
+    tag = "receipts",
+    request_body = CodeBody,
+    responses(
+        (status = 204, description = "Withdrawn: deleted from the database and the index"),
+        (status = 400, description = "Not a receipt code", body = super::openapi::ApiError),
+        (status = 404, description = "No story with this code", body = super::openapi::ApiError),
+        (status = 429, description = "Too many attempts", body = super::openapi::ApiError),
+    )
+)]
+pub async fn withdraw_receipt_posted(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     Json(body): Json<CodeBody>,

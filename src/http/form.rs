@@ -270,10 +270,12 @@ async fn submit(
     let prepared = match validate(&campaign, &values, lang) {
         Ok(p) => p,
         Err(errors) => {
+            collect::count_refused(&errors);
             return form_page(&campaign, lang, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY, &csrf);
         }
     };
     if let Err(wait) = limits::check(&state.limits.story_client, &ip) {
+        collect::count_refused_for("rate_limited");
         return too_many_stories(lang, wait);
     }
     let token = values.get("token").trim();
@@ -291,6 +293,7 @@ async fn submit(
     match state.store.insert_story(&story).await {
         // The receipt is shown only now, after the commit.
         Ok(()) => {
+            collect::count_accepted(StorySource::Form);
             tracing::info!(campaign = %campaign.slug(), story_id = %story.id, "story stored");
             state.search.notify();
             let page = Page::new(lang, t.step3).private().with_csrf(&csrf);

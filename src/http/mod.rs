@@ -13,6 +13,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod dashboard;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod health;
 pub mod home;
@@ -20,6 +21,7 @@ pub mod i18n;
 pub mod limits;
 pub mod manage;
 pub mod maps;
+pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod participant;
@@ -81,6 +83,7 @@ pub fn all_routes() -> routes::Routes {
         .merge(actions::routes())
         .merge(toets::routes())
         .merge(results::routes())
+        .merge(export::routes())
 }
 
 /// Method and path of every route, as registered.
@@ -128,7 +131,7 @@ pub fn app(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ));
-    routes::observed(router).with_state(state)
+    routes::observed(metrics::measured(router)).with_state(state)
 }
 
 /// Whether a `Host` header names this service: its public host when one is configured, or an IP

@@ -44,6 +44,15 @@ impl PostgresStore {
         Ok(PostgresStore { pool })
     }
 
+    fn pools(&self) -> Vec<super::PoolUse> {
+        vec![super::PoolUse {
+            name: "main",
+            size: self.pool.size(),
+            idle: self.pool.num_idle(),
+            max: self.pool.options().get_max_connections(),
+        }]
+    }
+
     async fn reader(&self) -> Result<PoolConnection<Postgres>> {
         Ok(self.pool.acquire().await?)
     }

@@ -59,6 +59,16 @@ impl SqliteStore {
         Ok(SqliteStore { write, read })
     }
 
+    fn pools(&self) -> Vec<super::PoolUse> {
+        let usage = |name, p: &SqlitePool| super::PoolUse {
+            name,
+            size: p.size(),
+            idle: p.num_idle(),
+            max: p.options().get_max_connections(),
+        };
+        vec![usage("write", &self.write), usage("read", &self.read)]
+    }
+
     async fn reader(&self) -> Result<PoolConnection<Sqlite>> {
         Ok(self.read.acquire().await?)
     }

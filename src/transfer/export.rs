@@ -1,5 +1,6 @@
-//! `luister export`: a campaign's stories as JSON Lines or CSV, paged through the database so a
-//! large campaign never sits in memory. Both formats import again without duplicates.
+//! `luister export`: a campaign's stories as JSON Lines, CSV or XLSX, paged through the database
+//! so a large campaign never sits in memory. JSON Lines and CSV import again without duplicates;
+//! XLSX (`xlsx.rs`) is for reading in a spreadsheet.
 
 use super::StoryLine;
 use crate::domain::{Answer, Campaign, SignifierKind, Story};
@@ -12,12 +13,13 @@ use std::io::Write;
 pub enum Format {
     Jsonl,
     Csv,
+    Xlsx,
 }
 
 const PAGE: i64 = 1_000;
 
 /// Marks "not applicable" in CSV cells (an empty cell means "not answered").
-const SKIPPED: &str = "n/a";
+pub(super) const SKIPPED: &str = "n/a";
 
 /// Names of a campaign's themes and e-mail addresses of users, for writing tags.
 #[derive(Default)]
@@ -35,7 +37,7 @@ impl TagNames {
     }
 }
 
-fn line_tags(tags: &[crate::domain::theme::Tag], names: &TagNames) -> Vec<super::LineTag> {
+pub(super) fn line_tags_for(tags: &[crate::domain::theme::Tag], names: &TagNames) -> Vec<super::LineTag> {
     let mut out: Vec<super::LineTag> = tags
         .iter()
         .map(|t| super::LineTag {
@@ -61,7 +63,7 @@ pub fn story_line_with_tags(
     tags: &[crate::domain::theme::Tag],
     names: &TagNames,
 ) -> StoryLine {
-    let tags = line_tags(tags, names);
+    let tags = line_tags_for(tags, names);
     StoryLine {
         id: Some(story.id),
         campaign: campaign.def.slug.clone(),
@@ -252,7 +254,7 @@ pub fn line_from_csv(headers: &csv::StringRecord, record: &csv::StringRecord) ->
     })
 }
 
-async fn tags_by_story(
+pub(super) async fn tags_by_story(
     store: &DynStore,
     page: &[Story],
 ) -> anyhow::Result<std::collections::HashMap<String, Vec<crate::domain::theme::Tag>>> {
@@ -265,14 +267,18 @@ async fn tags_by_story(
 }
 
 /// Walks a campaign's stories page by page in (created_at, id) order.
-struct Pager<'a> {
+pub(super) struct Pager<'a> {
     store: &'a DynStore,
     campaign_id: &'a str,
     cursor: Option<StoryCursor>,
 }
 
-impl Pager<'_> {
-    async fn next(&mut self) -> anyhow::Result<Vec<Story>> {
+impl<'a> Pager<'a> {
+    pub(super) fn new(store: &'a DynStore, campaign_id: &'a str) -> Pager<'a> {
+        Pager { store, campaign_id, cursor: None }
+    }
+
+    pub(super) async fn next(&mut self) -> anyhow::Result<Vec<Story>> {
         let page = self.store.stories_page(self.campaign_id, self.cursor.as_ref(), PAGE).await?;
         if let Some(last) = page.last() {
             self.cursor = Some(StoryCursor { created_at: last.created_at, id: last.id.clone() });
@@ -293,6 +299,13 @@ pub async fn export(
     let names = TagNames::load(store, campaign).await?;
     let mut count = 0u64;
     match format {
+        Format::Xlsx => {
+            // A zip needs to seek: assemble it in a temporary file, then copy it out.
+            let mut file = tempfile::tempfile()?;
+            count = super::xlsx::export_stories(store, campaign, &mut file, on_story).await?;
+            std::io::Seek::rewind(&mut file)?;
+            std::io::copy(&mut file, out)?;
+        }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
             w.write_record(super::csv_cell::protected(csv_headers(campaign)))?;

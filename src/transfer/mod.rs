@@ -1,9 +1,10 @@
-//! Moving stories in and out: JSON Lines and CSV import/export (round-trip safe), and loading the
+//! Moving stories in and out: JSON Lines and CSV import/export, XLSX export (round-trip safe), and loading the
 //! demo corpus. Imported text goes through the same validation and scrubbing as the web form.
 
 pub mod csv_cell;
 pub mod export;
 pub mod import;
+pub mod xlsx;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

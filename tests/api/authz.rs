@@ -48,7 +48,9 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/receipts/lookup", Public),
     ("POST", "/api/v1/receipts/withdraw", Public),
     ("GET", "/api/v1/openapi.json", Public),
+    ("GET", "/api/v1/docs", Public),
     ("GET", "/healthz", Public),
+    ("GET", "/readyz", Public),
     ("GET", "/static/{file}", Public),
     ("GET", "/login", Public),
     ("POST", "/login", Public),
@@ -189,6 +191,10 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "/published/toets/{slug}", SignedIn),
     ("GET", "/published/toets/{slug}/markdown", SignedIn),
     ("GET", "/c/{slug}/results", Public),
+    // Spreadsheet downloads (src/http/export.rs).
+    ("GET", "/manage/campaigns/{slug}/export/xlsx", Campaign),
+    ("GET", "/manage/campaigns/{slug}/maps/{map_id}/export", Campaign),
+    ("GET", "/published/{map_id}/export", SignedIn),
     // Admins.
     ("POST", "/manage/campaigns/{slug}/members", Admin),
     ("GET", "/admin/users", Admin),

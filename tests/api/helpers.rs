@@ -26,6 +26,8 @@ pub struct TestApp {
     pub dir: TempDir,
     db_url: String,
     _pg: Option<PgDatabase>,
+    /// `http://127.0.0.1:<port>` of this app's separate metrics listener.
+    pub metrics_base: Option<String>,
 }
 
 impl TestApp {
@@ -64,6 +66,7 @@ impl TestApp {
             dir: tempfile::tempdir().unwrap(),
             db_url: app.db_url.clone(),
             _pg: None,
+            metrics_base: app.metrics_base.clone(),
         }
     }
 
@@ -218,12 +221,15 @@ pub async fn spawn_app_with_clock(
         data_dir: dir.path().to_path_buf(),
         database_url: Some(url.clone()),
         addr: "127.0.0.1:0".parse().unwrap(),
+        // Each app its own metrics port: many run in one test process.
+        metrics_addr: luister::config::MetricsAddr(Some("127.0.0.1:0".parse().unwrap())),
         ..Config::default()
     };
     tweak(&mut config);
     let db_url = config.database_url();
     let app = Application::build_with_clock(config, clock).await.expect("app starts");
     let port = app.port();
+    let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     let store = app.store.clone();
     let search = app.search.clone();
     let jobs = app.jobs.clone();
@@ -245,6 +251,7 @@ pub async fn spawn_app_with_clock(
         dir,
         db_url,
         _pg: pg,
+        metrics_base,
     })
 }
 

@@ -19,4 +19,18 @@ pub trait StoreCore: Send + Sync + 'static {
     /// Makes deleted stories unreadable in the database files (SQLite: checkpoint and reset the
     /// WAL, deleted pages are already zeroed). Called every half purge interval.
     async fn purge_deleted(&self) -> Result<()>;
+    /// How full each connection pool is, for `/metrics` (SQLite: `write` and `read`;
+    /// PostgreSQL: `main`).
+    fn pool_use(&self) -> Vec<PoolUse>;
+}
+
+/// One connection pool's use at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolUse {
+    pub name: &'static str,
+    /// Connections open now (idle or in use).
+    pub size: u32,
+    pub idle: usize,
+    /// Most connections the pool opens.
+    pub max: u32,
 }

@@ -21,7 +21,7 @@ pub use audit::AuditStore;
 pub use campaigns::CampaignStore;
 pub use codebook::CodebookStore;
 pub use coordination::CoordinationStore;
-pub use core::StoreCore;
+pub use core::{PoolUse, StoreCore};
 pub use jobs::JobStore;
 pub use maps::MapStore;
 pub use samples::SampleStore;

@@ -334,6 +334,9 @@ impl crate::store::StoreCore for Backend {
     async fn purge_deleted(&self) -> Result<()> {
         self.purge_deleted_pages().await
     }
+    fn pool_use(&self) -> Vec<crate::store::PoolUse> {
+        self.pools()
+    }
     async fn begin(&self) -> Result<Box<dyn StoreTx>> {
         Ok(Box::new(Tx(self.begin_sqlx().await?)))
     }
