@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod campaigns;
 pub mod charts;

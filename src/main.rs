@@ -123,6 +123,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the SQLite database to FILE while the service runs (a consistent snapshot; see
+    /// docs/reliability.md, which also gives the PostgreSQL steps).
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Restore a backup made by `luister backup` into an empty data dir, then rebuild the
+    /// search index. Stop the service first.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -442,6 +451,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Themes(cmd) => themes(cmd, &config).await,
         Command::Map { campaign, query, by, disclosure, json } => {
             map(&config, &campaign, query, by, disclosure, json).await
+        }
+        Command::Backup { file } => {
+            let store = store::connect(&config.database_url()).await?;
+            let r = luister::backup::backup(&store, &file, Actor::cli()).await?;
+            println!("backup written to {}: {} stories, {} bytes", r.path.display(), r.stories, r.bytes);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let purge = std::time::Duration::from_secs(config.purge_interval_seconds.max(1));
+            let r = luister::backup::restore(
+                &file,
+                &config.data_dir,
+                &config.database_url(),
+                purge,
+                Actor::cli(),
+            )
+            .await?;
+            println!(
+                "restored {} stories into {}; search index rebuilt ({} documents)",
+                r.stories,
+                r.database.display(),
+                r.indexed
+            );
+            Ok(())
         }
         Command::Retention => {
             let store = open(&config).await?;

@@ -26,10 +26,12 @@ pub enum AuditAction {
     RetentionDeleted,
     MapFrozen,
     MapPublished,
+    BackupMade,
+    BackupRestored,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -47,6 +49,8 @@ impl AuditAction {
         AuditAction::RetentionDeleted,
         AuditAction::MapFrozen,
         AuditAction::MapPublished,
+        AuditAction::BackupMade,
+        AuditAction::BackupRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +72,8 @@ impl AuditAction {
             AuditAction::RetentionDeleted => "retention_deleted",
             AuditAction::MapFrozen => "map_frozen",
             AuditAction::MapPublished => "map_published",
+            AuditAction::BackupMade => "backup_made",
+            AuditAction::BackupRestored => "backup_restored",
         }
     }
 

@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod auth;
 mod authz;
+mod backup;
 mod browser;
 mod cli;
 mod discovery;
