@@ -275,6 +275,26 @@ enum BenchCommand {
         #[arg(long)]
         rare: String,
     },
+    /// SIGKILL a real server under 16-client mixed load at random points, restart it, and count
+    /// lost stories, kept withdrawals and index disagreements (docs/reliability.md).
+    Crash {
+        #[arg(long, default_value_t = 1_000)]
+        kills: usize,
+        #[arg(long, value_enum, default_value = "sqlite")]
+        database: CrashDatabase,
+        /// PostgreSQL server to make the run's fresh database on (with --database postgres).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        postgres_url: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// The kill comes at a random moment up to this long after the server is up.
+        #[arg(long, default_value_t = 800)]
+        max_run_ms: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Durable story submissions per second through HTTP (one story per request).
     Submit {
         #[arg(long, default_value_t = 16)]
@@ -285,6 +305,13 @@ enum BenchCommand {
         #[arg(long)]
         bench_database_url: Option<String>,
     },
+}
+
+#[cfg(feature = "bench")]
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CrashDatabase {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Subcommand)]
@@ -344,6 +371,37 @@ async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::SearchRss { index, rare } => {
             let rss = luister::bench::search::serving_rss(&index, &rare)?;
             println!("{rss:.0}");
+            Ok(())
+        }
+        BenchCommand::Crash { kills, database, postgres_url, clients, max_run_ms, seed, json } => {
+            use luister::bench::crash;
+            let fresh = match database {
+                CrashDatabase::Sqlite => None,
+                CrashDatabase::Postgres => Some(crash::fresh_postgres(&postgres_url).await?),
+            };
+            let db = match &fresh {
+                None => crash::Database::Sqlite,
+                Some((url, _)) => crash::Database::Postgres(url.clone()),
+            };
+            let mut opts = crash::Options::new(std::env::current_exe()?, db, kills);
+            opts.clients = clients;
+            opts.max_run = std::time::Duration::from_millis(max_run_ms);
+            opts.seed = seed;
+            let bar = progress(kills as u64, "kills");
+            let report = crash::run(opts, |n| bar.set_position(n as u64)).await;
+            bar.finish_and_clear();
+            if let Some((_, name)) = &fresh {
+                crash::drop_postgres(&postgres_url, name).await?;
+            }
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+            if !report.passed() {
+                bail!("a promise was broken: see the figures above");
+            }
             Ok(())
         }
         BenchCommand::Submit { clients, stories, bench_database_url } => {

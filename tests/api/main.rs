@@ -9,6 +9,8 @@ mod authz;
 mod backup;
 mod browser;
 mod cli;
+#[cfg(feature = "bench")]
+mod crash;
 mod discovery;
 mod durability;
 mod followers;
