@@ -69,6 +69,10 @@ pub struct Config {
     pub receipt_lookups_per_client_per_minute: u32,
     /// Searches per account per minute (page and API together).
     pub searches_per_account_per_minute: u32,
+    /// Requests handled at once; one more is answered 503 with `Retry-After` (load shedding).
+    pub max_requests_in_flight: usize,
+    /// The `Retry-After` of a shed request, in seconds.
+    pub overload_retry_after_seconds: u64,
 }
 
 impl Default for Config {
@@ -102,6 +106,8 @@ impl Default for Config {
             receipt_lookups_per_minute: 600,
             receipt_lookups_per_client_per_minute: 10,
             searches_per_account_per_minute: 120,
+            max_requests_in_flight: 256,
+            overload_retry_after_seconds: 2,
         }
     }
 }
@@ -186,6 +192,8 @@ impl fmt::Debug for Config {
             .field("receipt_lookups_per_minute", &self.receipt_lookups_per_minute)
             .field("receipt_lookups_per_client_per_minute", &self.receipt_lookups_per_client_per_minute)
             .field("searches_per_account_per_minute", &self.searches_per_account_per_minute)
+            .field("max_requests_in_flight", &self.max_requests_in_flight)
+            .field("overload_retry_after_seconds", &self.overload_retry_after_seconds)
             .finish()
     }
 }
@@ -299,6 +307,12 @@ pub struct ServeArgs {
     /// Searches per account per minute [default: 120].
     #[arg(long, env = "LUISTER_SEARCHES_PER_ACCOUNT_PER_MINUTE")]
     pub searches_per_account_per_minute: Option<u32>,
+    /// Requests handled at once; more are answered 503 with Retry-After [default: 256].
+    #[arg(long, env = "LUISTER_MAX_REQUESTS_IN_FLIGHT")]
+    pub max_requests_in_flight: Option<usize>,
+    /// Retry-After of a request shed under overload, in seconds [default: 2].
+    #[arg(long, env = "LUISTER_OVERLOAD_RETRY_AFTER_SECONDS")]
+    pub overload_retry_after_seconds: Option<u64>,
 }
 
 impl ServeArgs {
@@ -377,6 +391,12 @@ impl ServeArgs {
         }
         if let Some(v) = self.searches_per_account_per_minute {
             c.searches_per_account_per_minute = v;
+        }
+        if let Some(v) = self.max_requests_in_flight {
+            c.max_requests_in_flight = v;
+        }
+        if let Some(v) = self.overload_retry_after_seconds {
+            c.overload_retry_after_seconds = v;
         }
     }
 }

@@ -19,6 +19,7 @@ mod hardening;
 mod manage_campaigns;
 mod manage_stories;
 mod maps;
+mod overload;
 mod receipt;
 mod retention;
 mod schema;
