@@ -295,6 +295,17 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Many more concurrent submissions than the service takes at once: accepted and shed
+    /// counts, p99 of the accepted requests, memory (BENCHMARKS.md).
+    Overload {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+        /// Database to measure on [default: a fresh SQLite file in a temporary directory].
+        #[arg(long)]
+        bench_database_url: Option<String>,
+    },
     /// Durable story submissions per second through HTTP (one story per request).
     Submit {
         #[arg(long, default_value_t = 16)]
@@ -401,6 +412,14 @@ async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
             }
             if !report.passed() {
                 bail!("a promise was broken: see the figures above");
+            }
+            Ok(())
+        }
+        BenchCommand::Overload { clients, requests, bench_database_url } => {
+            let report = luister::bench::overload::run(clients, requests, bench_database_url).await?;
+            println!("{report}");
+            if report.stored != report.accepted as i64 {
+                bail!("stored stories differ from accepted ones");
             }
             Ok(())
         }

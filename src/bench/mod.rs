@@ -4,6 +4,7 @@
 #![cfg(feature = "bench")]
 
 pub mod crash;
+pub mod overload;
 pub mod pipeline;
 pub mod search;
 pub mod submit;
