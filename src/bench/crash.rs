@@ -326,15 +326,16 @@ pub async fn run(opts: Options, mut progress: impl FnMut(usize)) -> anyhow::Resu
         }
     }
 
-    let l = ledger.lock().map_err(|_| anyhow::anyhow!("ledger poisoned"))?;
-    report.acknowledged = l.api.len() + l.form.len();
-    report.acknowledged_form = l.form.len();
-    report.withdrawals_acknowledged = l.withdrawn.len();
-    report.codings_acknowledged = l.codings;
-    report.cut_off = l.cut_off;
-    let mut known: HashSet<String> = l.api.keys().cloned().collect();
-    let form_codes: Vec<String> = l.form.keys().cloned().collect();
-    drop(l);
+    let (mut known, form_codes) = {
+        let l = ledger.lock().map_err(|_| anyhow::anyhow!("ledger poisoned"))?;
+        report.acknowledged = l.api.len() + l.form.len();
+        report.acknowledged_form = l.form.len();
+        report.withdrawals_acknowledged = l.withdrawn.len();
+        report.codings_acknowledged = l.codings;
+        report.cut_off = l.cut_off;
+        let known: HashSet<String> = l.api.keys().cloned().collect();
+        (known, l.form.keys().cloned().collect::<Vec<String>>())
+    };
     for code in form_codes {
         if let Ok(s) = store.story_by_receipt(&receipt_hash(&code)?).await {
             known.insert(s.id);
