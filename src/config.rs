@@ -69,6 +69,10 @@ pub struct Config {
     pub receipt_lookups_per_client_per_minute: u32,
     /// Searches per account per minute (page and API together).
     pub searches_per_account_per_minute: u32,
+    /// Requests handled at once; one more is answered 503 with `Retry-After` (load shedding).
+    pub max_requests_in_flight: usize,
+    /// The `Retry-After` of a shed request, in seconds.
+    pub overload_retry_after_seconds: u64,
     /// Where `/metrics` (Prometheus) listens, apart from the public address; `off` disables it.
     pub metrics_addr: MetricsAddr,
 }
@@ -128,6 +132,8 @@ impl Default for Config {
             receipt_lookups_per_minute: 600,
             receipt_lookups_per_client_per_minute: 10,
             searches_per_account_per_minute: 120,
+            max_requests_in_flight: 256,
+            overload_retry_after_seconds: 2,
             metrics_addr: MetricsAddr(Some(SocketAddr::from(([127, 0, 0, 1], 9464)))),
         }
     }
@@ -213,6 +219,8 @@ impl fmt::Debug for Config {
             .field("receipt_lookups_per_minute", &self.receipt_lookups_per_minute)
             .field("receipt_lookups_per_client_per_minute", &self.receipt_lookups_per_client_per_minute)
             .field("searches_per_account_per_minute", &self.searches_per_account_per_minute)
+            .field("max_requests_in_flight", &self.max_requests_in_flight)
+            .field("overload_retry_after_seconds", &self.overload_retry_after_seconds)
             .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
@@ -327,6 +335,12 @@ pub struct ServeArgs {
     /// Searches per account per minute [default: 120].
     #[arg(long, env = "LUISTER_SEARCHES_PER_ACCOUNT_PER_MINUTE")]
     pub searches_per_account_per_minute: Option<u32>,
+    /// Requests handled at once; more are answered 503 with Retry-After [default: 256].
+    #[arg(long, env = "LUISTER_MAX_REQUESTS_IN_FLIGHT")]
+    pub max_requests_in_flight: Option<usize>,
+    /// Retry-After of a request shed under overload, in seconds [default: 2].
+    #[arg(long, env = "LUISTER_OVERLOAD_RETRY_AFTER_SECONDS")]
+    pub overload_retry_after_seconds: Option<u64>,
     /// Address for Prometheus /metrics, apart from the public one, or `off` [default: 127.0.0.1:9464].
     #[arg(long, env = "LUISTER_METRICS_ADDR")]
     pub metrics_addr: Option<MetricsAddr>,
@@ -408,6 +422,12 @@ impl ServeArgs {
         }
         if let Some(v) = self.searches_per_account_per_minute {
             c.searches_per_account_per_minute = v;
+        }
+        if let Some(v) = self.max_requests_in_flight {
+            c.max_requests_in_flight = v;
+        }
+        if let Some(v) = self.overload_retry_after_seconds {
+            c.overload_retry_after_seconds = v;
         }
         if let Some(v) = self.metrics_addr {
             c.metrics_addr = v;

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod actions;
 pub mod analysis;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod campaigns;
 pub mod charts;
@@ -270,10 +271,19 @@ impl Application {
                     req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
                     router.clone().oneshot(req.map(axum::body::Body::new))
                 });
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-            let conn = graceful.watch(conn);
+            let (builder, watcher, first_byte) =
+                (builder.clone(), graceful.watcher(), self.connections.header_read);
             tokio::spawn(async move {
-                let _ = conn.await;
+                // A client that connects and says nothing never reaches hyper's header deadline
+                // (the HTTP version sniffing waits for a first byte without one): hold it to the
+                // same deadline here, so silent connections cannot sit on the cap.
+                let mut one = [0u8; 1];
+                if !matches!(tokio::time::timeout(first_byte, stream.peek(&mut one)).await, Ok(Ok(1..))) {
+                    drop(permit);
+                    return;
+                }
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                let _ = watcher.watch(conn).await;
                 drop(permit);
             });
         }

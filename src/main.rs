@@ -123,6 +123,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the SQLite database to FILE while the service runs (a consistent snapshot; see
+    /// docs/reliability.md, which also gives the PostgreSQL steps).
+    Backup {
+        /// The backup file to write; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Restore a backup made by `luister backup` into an empty data dir, then rebuild the
+    /// search index. Stop the service first.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -274,6 +283,37 @@ enum BenchCommand {
         #[arg(long)]
         rare: String,
     },
+    /// SIGKILL a real server under 16-client mixed load at random points, restart it, and count
+    /// lost stories, kept withdrawals and index disagreements (docs/reliability.md).
+    Crash {
+        #[arg(long, default_value_t = 1_000)]
+        kills: usize,
+        #[arg(long, value_enum, default_value = "sqlite")]
+        database: CrashDatabase,
+        /// PostgreSQL server to make the run's fresh database on (with --database postgres).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        postgres_url: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// The kill comes at a random moment up to this long after the server is up.
+        #[arg(long, default_value_t = 800)]
+        max_run_ms: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Many more concurrent submissions than the service takes at once: accepted and shed
+    /// counts, p99 of the accepted requests, memory (BENCHMARKS.md).
+    Overload {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+        /// Database to measure on [default: a fresh SQLite file in a temporary directory].
+        #[arg(long)]
+        bench_database_url: Option<String>,
+    },
     /// Durable story submissions per second through HTTP (one story per request).
     Submit {
         #[arg(long, default_value_t = 16)]
@@ -284,6 +324,13 @@ enum BenchCommand {
         #[arg(long)]
         bench_database_url: Option<String>,
     },
+}
+
+#[cfg(feature = "bench")]
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CrashDatabase {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Subcommand)]
@@ -349,6 +396,45 @@ async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::SearchRss { index, rare } => {
             let rss = luister::bench::search::serving_rss(&index, &rare)?;
             println!("{rss:.0}");
+            Ok(())
+        }
+        BenchCommand::Crash { kills, database, postgres_url, clients, max_run_ms, seed, json } => {
+            use luister::bench::crash;
+            let fresh = match database {
+                CrashDatabase::Sqlite => None,
+                CrashDatabase::Postgres => Some(crash::fresh_postgres(&postgres_url).await?),
+            };
+            let db = match &fresh {
+                None => crash::Database::Sqlite,
+                Some((url, _)) => crash::Database::Postgres(url.clone()),
+            };
+            let mut opts = crash::Options::new(std::env::current_exe()?, db, kills);
+            opts.clients = clients;
+            opts.max_run = std::time::Duration::from_millis(max_run_ms);
+            opts.seed = seed;
+            let bar = progress(kills as u64, "kills");
+            let report = crash::run(opts, |n| bar.set_position(n as u64)).await;
+            bar.finish_and_clear();
+            if let Some((_, name)) = &fresh {
+                crash::drop_postgres(&postgres_url, name).await?;
+            }
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+            if !report.passed() {
+                bail!("a promise was broken: see the figures above");
+            }
+            Ok(())
+        }
+        BenchCommand::Overload { clients, requests, bench_database_url } => {
+            let report = luister::bench::overload::run(clients, requests, bench_database_url).await?;
+            println!("{report}");
+            if report.stored != report.accepted as i64 {
+                bail!("stored stories differ from accepted ones");
+            }
             Ok(())
         }
         BenchCommand::Submit { clients, stories, bench_database_url } => {
@@ -456,6 +542,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Themes(cmd) => themes(cmd, &config).await,
         Command::Map { campaign, query, by, disclosure, json } => {
             map(&config, &campaign, query, by, disclosure, json).await
+        }
+        Command::Backup { file } => {
+            let store = store::connect(&config.database_url()).await?;
+            let r = luister::backup::backup(&store, &file, Actor::cli()).await?;
+            println!("backup written to {}: {} stories, {} bytes", r.path.display(), r.stories, r.bytes);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let purge = std::time::Duration::from_secs(config.purge_interval_seconds.max(1));
+            let r = luister::backup::restore(
+                &file,
+                &config.data_dir,
+                &config.database_url(),
+                purge,
+                Actor::cli(),
+            )
+            .await?;
+            println!(
+                "restored {} stories into {}; search index rebuilt ({} documents)",
+                r.stories,
+                r.database.display(),
+                r.indexed
+            );
+            Ok(())
         }
         Command::Retention => {
             let store = open(&config).await?;

@@ -3,7 +3,9 @@
 //! with the `bench` feature: the service binary carries neither the FTS5 peer nor the client.
 #![cfg(feature = "bench")]
 
+pub mod crash;
 pub mod map;
+pub mod overload;
 pub mod pipeline;
 pub mod search;
 pub mod submit;

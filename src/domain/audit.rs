@@ -42,10 +42,12 @@ pub enum AuditAction {
     ConclusionRecorded,
     ResultsPublished,
     MapExported,
+    BackupMade,
+    BackupRestored,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -79,6 +81,8 @@ impl AuditAction {
         AuditAction::ConclusionRecorded,
         AuditAction::ResultsPublished,
         AuditAction::MapExported,
+        AuditAction::BackupMade,
+        AuditAction::BackupRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +120,8 @@ impl AuditAction {
             AuditAction::ConclusionRecorded => "conclusion_recorded",
             AuditAction::ResultsPublished => "results_published",
             AuditAction::MapExported => "map_exported",
+            AuditAction::BackupMade => "backup_made",
+            AuditAction::BackupRestored => "backup_restored",
         }
     }
 

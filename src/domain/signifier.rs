@@ -354,3 +354,45 @@ mod tests {
         assert_eq!(errs[0].field, "answers.nope");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn triad() -> Signifier {
+        Signifier {
+            id: "t".into(),
+            kind: SignifierKind::Triad {
+                corners: [Localized::new("a", "a"), Localized::new("b", "b"), Localized::new("c", "c")],
+            },
+            question: Localized::new("v", "q"),
+            help: None,
+            required: false,
+            retired: false,
+        }
+    }
+
+    fn weight() -> impl Strategy<Value = f64> {
+        prop_oneof![0.0..=1.0f64, 0.0..=100.0f64, (0u32..=100).prop_map(f64::from), 0.0..=1e300f64, Just(0.0)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any accepted triad answer is a point in the triangle: three weights in 0..=1 that sum
+        /// to 1, whatever scale the form or the API sent.
+        #[test]
+        fn triad_answers_always_sum_to_one(a in weight(), b in weight(), c in weight()) {
+            match triad().validate(Some(&json!([a, b, c]))) {
+                Ok(Some(Answer::Triad(w))) => {
+                    prop_assert!(w.iter().all(|x| (0.0..=1.0).contains(x)), "{:?}", w);
+                    prop_assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{:?} sums to {}", w, w.iter().sum::<f64>());
+                }
+                Ok(other) => prop_assert!(false, "unexpected {:?}", other),
+                Err(e) => prop_assert!(a + b + c == 0.0, "[{}, {}, {}] refused: {:?}", a, b, c, e.problem),
+            }
+        }
+    }
+}

@@ -23,6 +23,7 @@ pub mod manage;
 pub mod maps;
 pub mod metrics;
 pub mod openapi;
+pub mod overload;
 pub mod page;
 pub mod participant;
 pub mod receipt;
@@ -131,7 +132,8 @@ pub fn app(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ));
-    routes::observed(metrics::measured(router)).with_state(state)
+    let (max, retry_after) = (state.config.max_requests_in_flight, state.config.overload_retry_after_seconds);
+    overload::shed(routes::observed(metrics::measured(router)).with_state(state), max, retry_after)
 }
 
 /// Whether a `Host` header names this service: its public host when one is configured, or an IP

@@ -842,3 +842,62 @@ mod tests {
         assert!(parse(&["wa*"; MAX_PREFIXES].join(" OR ")).is_ok());
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Query syntax pieces in any order, so the parser meets unbalanced brackets, dangling
+    /// operators, empty filters and stray quotes, not only random bytes.
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "AND",
+                "OR",
+                "NOT",
+                "(",
+                ")",
+                "\"",
+                "*",
+                "-",
+                "perspectief:",
+                "perspective:",
+                "thema:",
+                "theme:",
+                "exact:",
+                "keuze:",
+                "choice:",
+                "regio:",
+                "leeftijd:",
+                "wacht*",
+                "w*",
+                "jeugdzorg:",
+                "youth",
+                "\"wachtlijst te lang\"",
+                "((",
+                "))",
+                ":",
+                "::",
+            ])
+            .prop_map(str::to_string),
+            "[a-zé]{1,10}\\*?",
+            "\\PC{0,8}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Hostile or broken queries get an answer, never a panic, and an error points inside
+        /// the query.
+        #[test]
+        fn the_query_parser_never_panics(tokens in prop::collection::vec(token(), 0..40), raw in "\\PC{0,200}") {
+            for q in [tokens.join(" "), tokens.concat(), raw] {
+                if let Err(e) = parse(&q) {
+                    prop_assert!(e.at <= q.chars().count(), "error at {} in a query of {} chars", e.at, q.chars().count());
+                }
+            }
+        }
+    }
+}

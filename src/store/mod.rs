@@ -46,7 +46,7 @@ mod tx;
 
 pub use parts::*;
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{FileCheck, SqliteStore};
 pub use tx::StoreTx;
 
 use crate::domain::{Perspective, Role, User};

@@ -88,6 +88,16 @@ impl PostgresStore {
         // docs/privacy.md says what an operator must add (VACUUM FULL, WAL and backup retention).
         Ok(())
     }
+
+    async fn backup_into(&self, _path: &std::path::Path) -> Result<()> {
+        // A logical dump from outside is PostgreSQL's consistent online backup; doing it
+        // through the app's pool would only be a worse pg_dump.
+        Err(super::StoreError::Invalid(
+            "luister backup copies SQLite databases only; back up PostgreSQL with \
+             `pg_dump -Fc -f FILE DATABASE_URL` and restore with `pg_restore` (docs/reliability.md)"
+                .into(),
+        ))
+    }
 }
 
 async fn append_event(

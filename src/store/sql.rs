@@ -260,3 +260,11 @@ pub const ACQUIRE_LEASE: &str = "INSERT INTO leases (name, holder, expires_at) V
      WHERE leases.holder = excluded.holder OR leases.expires_at < $4";
 pub const RELEASE_LEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2";
 pub const PING: &str = "SELECT 1";
+
+// Backups (SQLite): a snapshot copy, and the checks a file must pass before it is restored.
+pub const SQLITE_VACUUM_INTO: &str = "VACUUM INTO $1";
+pub const SQLITE_INTEGRITY_CHECK: &str = "PRAGMA integrity_check";
+pub const SQLITE_HAS_MIGRATIONS: &str =
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'";
+pub const SQLITE_APPLIED_MIGRATIONS: &str =
+    "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";

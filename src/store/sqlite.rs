@@ -107,6 +107,67 @@ impl SqliteStore {
         }
         Ok(())
     }
+
+    async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Conflict("backup file exists".into()));
+        }
+        // A reader connection: VACUUM INTO reads one snapshot in a read transaction, so the
+        // writer (and with it every submission) carries on while the copy is made.
+        let target = path.to_str().ok_or_else(|| StoreError::Invalid("backup path is not UTF-8".into()))?;
+        sqlx::query(sql::SQLITE_VACUUM_INTO).bind(target).execute(&mut *self.reader().await?).await?;
+        Ok(())
+    }
+
+    /// Checks that the SQLite file at `path` is a whole luister database before it is restored:
+    /// it opens read-only, passes `PRAGMA integrity_check`, has the migrations table, and was
+    /// made by this version of luister or an older one (newer migrations would be unknown here).
+    pub async fn inspect_file(path: &std::path::Path) -> Result<FileCheck> {
+        let options = SqliteConnectOptions::new().filename(path).read_only(true).create_if_missing(false);
+        let mut conn = sqlx::ConnectOptions::connect(&options)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("cannot open it as SQLite: {e}")))?;
+        let not_sqlite = |e: sqlx::Error| StoreError::Invalid(format!("not a SQLite database: {e}"));
+        let integrity: Vec<String> =
+            sqlx::query_scalar(sql::SQLITE_INTEGRITY_CHECK).fetch_all(&mut conn).await.map_err(not_sqlite)?;
+        if integrity != ["ok"] {
+            return Err(StoreError::Invalid(format!(
+                "the integrity check failed: {}",
+                integrity.into_iter().take(5).collect::<Vec<_>>().join("; ")
+            )));
+        }
+        let has: i64 =
+            sqlx::query_scalar(sql::SQLITE_HAS_MIGRATIONS).fetch_one(&mut conn).await.map_err(not_sqlite)?;
+        if has == 0 {
+            return Err(StoreError::Invalid("it has no migrations table: not a luister database".into()));
+        }
+        let applied: Vec<i64> =
+            sqlx::query_scalar(sql::SQLITE_APPLIED_MIGRATIONS).fetch_all(&mut conn).await?;
+        let known: Vec<i64> = sqlx::migrate!("./migrations/sqlite").iter().map(|m| m.version).collect();
+        if applied.is_empty() {
+            return Err(StoreError::Invalid(
+                "no migration was ever applied to it: not a luister database".into(),
+            ));
+        }
+        if let Some(v) = applied.iter().find(|v| !known.contains(v)) {
+            return Err(StoreError::Invalid(format!(
+                "it has migration {v}, which this luister does not know: it was made by a newer version"
+            )));
+        }
+        let stories: i64 = sqlx::query_scalar(sql::COUNT_ALL_STORIES)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("it has no readable stories table: {e}")))?;
+        sqlx::Connection::close(conn).await?;
+        Ok(FileCheck { migrations: applied.len(), stories })
+    }
+}
+
+/// What `SqliteStore::inspect_file` found in a database file that passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileCheck {
+    pub migrations: usize,
+    pub stories: i64,
 }
 
 /// SQLite has a single writer, so `seq` order is commit order without further locking.

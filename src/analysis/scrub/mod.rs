@@ -720,3 +720,108 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    //! Properties over generated stories: sentences built from Dutch words, names (known and
+    //! never seen), phone numbers, e-mail addresses, postcodes, plates, handles and noise.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "ik",
+                "heet",
+                "mijn",
+                "moeder",
+                "mevrouw",
+                "dhr.",
+                "van",
+                "der",
+                "de",
+                "Jong",
+                "Visser",
+                "Bakker",
+                "bel",
+                "mail",
+                "op",
+                "woon",
+                "in",
+                "Tilburg",
+                "Veilig",
+                "Thuis",
+                "school",
+                "hielp",
+                "me",
+                "met",
+                "huiswerk",
+                "toen",
+                "het",
+                "thuis",
+                "niet",
+                "ging",
+                ".",
+                ",",
+                "!",
+                "\n",
+                "Jan-Willem",
+                "Fatima",
+                "zwanhilde",
+                "@mila_zegt",
+                "Kerkstraat",
+                "12",
+                "[naam]",
+            ])
+            .prop_map(str::to_string),
+            "[A-Z][a-z]{2,9}",
+            "06-[0-9]{8}",
+            "[a-z]{3,8}@[a-z]{3,6}\\.(nl|com)",
+            "[1-9][0-9]{3} ?[A-Z]{2}",
+            "[0-9]{2}-[A-Z]{3}-[0-9]",
+            "\\PC{0,6}",
+        ]
+    }
+
+    fn story() -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 0..24).prop_map(|p| p.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The stored text has nothing left to find: scrubbing it again changes nothing.
+        #[test]
+        fn scrubbing_twice_changes_nothing(input in story()) {
+            let once = scrub(&input);
+            let twice = scrub(&once.text);
+            prop_assert_eq!(&twice.text, &once.text);
+            prop_assert!(twice.spans.is_empty(), "found again: {:?}", twice.spans);
+        }
+
+        /// Every detected detail is gone from the stored text: it reads nowhere in it, and its
+        /// place holds the kind's placeholder.
+        #[test]
+        fn a_detected_span_never_survives_in_the_stored_text(input in story()) {
+            let out = scrub(&input);
+            let chars: Vec<char> = input.chars().collect();
+            let mut rebuilt = String::new();
+            let mut at = 0;
+            for span in &out.spans {
+                prop_assert!(span.start >= at && span.end > span.start && span.end <= chars.len());
+                prop_assert_eq!(chars[span.start..span.end].iter().collect::<String>(), span.original.clone());
+                rebuilt.extend(&chars[at..span.start]);
+                rebuilt.push_str(span.kind.placeholder());
+                at = span.end;
+            }
+            rebuilt.extend(&chars[at..]);
+            prop_assert_eq!(&rebuilt, &out.text);
+            for span in &out.spans {
+                prop_assert!(
+                    !out.text.contains(span.original.as_str()),
+                    "{:?} ({:?}) survives in {:?}", span.original, span.kind, out.text
+                );
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use crate::store::{Result, StoreTx};
 use async_trait::async_trait;
+use std::path::Path;
 
 #[async_trait]
 pub trait StoreCore: Send + Sync + 'static {
@@ -19,6 +20,11 @@ pub trait StoreCore: Send + Sync + 'static {
     /// Makes deleted stories unreadable in the database files (SQLite: checkpoint and reset the
     /// WAL, deleted pages are already zeroed). Called every half purge interval.
     async fn purge_deleted(&self) -> Result<()>;
+    /// Writes a consistent copy of the whole database to `path` (which must not exist) while
+    /// the service keeps serving: SQLite copies one read snapshot with `VACUUM INTO`, so writers
+    /// are not blocked and withdrawn stories are not carried over. PostgreSQL answers `Invalid`
+    /// pointing to `pg_dump` (docs/reliability.md): its backups belong to its own tools.
+    async fn backup_to(&self, path: &Path) -> Result<()>;
     /// How full each connection pool is, for `/metrics` (SQLite: `write` and `read`;
     /// PostgreSQL: `main`).
     fn pool_use(&self) -> Vec<PoolUse>;

@@ -1,7 +1,7 @@
 //! The store code both backends share, written once and compiled once per backend: `sqlite.rs`
 //! and `postgres.rs` each include this directory as a module (`#[path = "shared/mod.rs"]`)
 //! after defining `Db` (the sqlx database type), `Backend` (their store struct, with the
-//! inherent methods `reader`, `begin_sqlx` and the four backend-specific `Store` methods) and
+//! inherent methods `reader`, `begin_sqlx` and the backend-specific `Store` methods) and
 //! `append_event`. No macro and no generics over `sqlx::Database` (see STYLE.md): the code
 //! below is plain functions on one concrete connection type, so a compile error or "go to
 //! definition" lands on the line itself (reported once per backend).
@@ -333,6 +333,9 @@ impl crate::store::StoreCore for Backend {
     }
     async fn purge_deleted(&self) -> Result<()> {
         self.purge_deleted_pages().await
+    }
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        self.backup_into(path).await
     }
     fn pool_use(&self) -> Vec<crate::store::PoolUse> {
         self.pools()
