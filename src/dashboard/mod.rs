@@ -3,6 +3,7 @@
 //! with [`crate::analysis::dashboard`], which applies disclosure control. Pages and the JSON
 //! view select rows and columns of these figures ([`view`]); they never compute new counts.
 
+pub mod tracker;
 pub mod view;
 
 use std::collections::HashMap;
@@ -104,4 +105,44 @@ pub async fn summary(
         k,
         pool,
     ))
+}
+
+/// A Leefwereldtoets conclusion as the dashboard lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConclusionRow {
+    pub assumption: String,
+    pub verdict: String,
+    pub reasoning: String,
+}
+
+/// The action tracker of `campaign` (only published actions when `published_only`, as the
+/// steering group sees them on `/actions`) and its Leefwereldtoets conclusions.
+pub async fn follow_through(
+    store: &DynStore,
+    campaign: &Campaign,
+    published_only: bool,
+    today: time::Date,
+) -> Result<(Vec<tracker::PartyRow>, Vec<ConclusionRow>), DashboardError> {
+    let filter = crate::store::ActionFilter {
+        campaign_ids: Some(vec![campaign.id.clone()]),
+        published_only,
+        ..Default::default()
+    };
+    let actions = store.actions(&filter).await?;
+    let orgs = store.organisations(&campaign.id).await?;
+    let assumptions = store.assumptions(&campaign.id).await?;
+    let conclusions = store
+        .conclusions(&campaign.id)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let a = assumptions.iter().find(|a| a.id == c.assumption_id)?;
+            Some(ConclusionRow {
+                assumption: a.statement.clone(),
+                verdict: c.verdict.label().to_string(),
+                reasoning: c.reasoning,
+            })
+        })
+        .collect();
+    Ok((tracker::track(&actions, &orgs, today), conclusions))
 }

@@ -4,8 +4,9 @@
 
 use crate::analysis::dashboard::{Dashboard, Period, Table};
 use crate::auth::policy::Permission;
+use crate::dashboard::tracker::PartyRow;
 use crate::dashboard::view::{self, Filter, TableView, ThemeView};
-use crate::dashboard::{self, DashboardError};
+use crate::dashboard::{self, ConclusionRow, DashboardError};
 use crate::domain::{Campaign, Lang};
 use crate::http::AppState;
 use crate::http::auth::SignedIn;
@@ -31,6 +32,10 @@ struct Built {
     period: Period,
     summary: Table,
     dashboard: Option<Dashboard>,
+    actions: Vec<PartyRow>,
+    /// Whether `actions` counts unpublished actions too (the campaign's facilitators).
+    all_actions: bool,
+    conclusions: Vec<ConclusionRow>,
 }
 
 /// The period a viewer may use: weeks only for those who may read stories anyway (facilitators
@@ -69,7 +74,13 @@ async fn build(state: &AppState, signed: &SignedIn, f: &Filter, lang: Lang) -> R
         }
         None => None,
     };
-    Ok(Built { campaigns, selected, period, summary, dashboard })
+    // Facilitators of the campaign see all its actions; the steering group the published ones.
+    let all_actions = selected.as_ref().is_some_and(|c| signed.0.may(Permission::ManageActions(&c.id)));
+    let (actions, conclusions) = match &selected {
+        Some(c) => dashboard::follow_through(&state.store, c, !all_actions, state.clock.now().date()).await?,
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(Built { campaigns, selected, period, summary, dashboard, actions, all_actions, conclusions })
 }
 
 pub struct CampaignOption {
@@ -107,6 +118,9 @@ pub struct DashboardPage {
     pub regions_table: TableView,
     pub themes: Vec<ThemeView>,
     pub tests: usize,
+    pub actions: Vec<PartyRow>,
+    pub all_actions: bool,
+    pub conclusions: Vec<ConclusionRow>,
 }
 
 /// `GET /dashboard?campaign=…&period=…&from=…&to=…&group=…&region=…`.
@@ -179,6 +193,9 @@ pub async fn dashboard_page(
             .unwrap_or_else(|| view::table_view(&built.summary, k)),
         themes: d.map(|d| view::theme_views(d, lang)).unwrap_or_default(),
         tests: d.map_or(0, |d| d.tests),
+        actions: built.actions.clone(),
+        all_actions: built.all_actions,
+        conclusions: built.conclusions.clone(),
         filter: f,
     };
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -194,6 +211,10 @@ struct ApiDashboard {
     /// Stories per campaign and group.
     summary: Table,
     dashboard: Option<Dashboard>,
+    /// Improvement actions per responsible party (published ones for the steering group).
+    actions: Vec<PartyRow>,
+    /// Leefwereldtoets conclusions per assumption.
+    conclusions: Vec<ConclusionRow>,
 }
 
 /// `GET /api/v1/dashboard`: the dashboard's figures as JSON, with the same disclosure control
@@ -227,6 +248,8 @@ pub async fn dashboard_api(
                 k: state.config.disclosure_threshold.max(1) as u64,
                 summary: b.summary,
                 dashboard: b.dashboard,
+                actions: b.actions,
+                conclusions: b.conclusions,
             })
             .into_response()
         }

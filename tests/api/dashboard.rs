@@ -122,12 +122,41 @@ async fn dashboard_json_hides_small_counts_and_marks_a_real_change(backend: Back
     let anonymous = app.get("/api/v1/dashboard").await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
+    // Two actions of one party, one published: the steering group counts only that one.
+    let (system, now) = (luister::domain::Actor::system, OffsetDateTime::now_utc());
+    let org = luister::actions::save_organisation(
+        &app.store,
+        &app.campaign,
+        None,
+        "municipality",
+        "Gemeente Oss",
+        system(),
+        now,
+    )
+    .await
+    .unwrap();
+    for (title, publish) in [("Uitleg in gewone taal", true), ("Nog geheim", false)] {
+        let form = luister::domain::action::ActionForm {
+            title: title.into(),
+            organisation_id: org.id.clone(),
+            ..Default::default()
+        };
+        let a = luister::actions::create(&app.store, &app.campaign, &form, system(), now).await.unwrap();
+        if publish {
+            luister::actions::set_published(&app.store, &app.campaign, &a.id, true, system(), now)
+                .await
+                .unwrap();
+        }
+    }
     app.sign_in_as(Role::Steering, &[]).await;
     let resp = app.get("/api/v1/dashboard?campaign=eigen-netwerk").await;
     assert_eq!(resp.status(), StatusCode::OK);
     let json: Value = resp.json().await.unwrap();
     let d = &json["dashboard"];
     assert_eq!(d["period"], "month");
+    let parties = json["actions"].as_array().unwrap();
+    assert_eq!(parties[0]["party"], "Gemeente Oss");
+    assert_eq!(parties[0]["open"], 1, "only the published action: {parties:?}");
     // The "other" group (3 stories) is left out of everything, totals included.
     assert_eq!(d["groups"].as_array().unwrap().len(), 2);
     assert_eq!(d["stories"], 167);
