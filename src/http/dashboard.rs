@@ -219,6 +219,27 @@ struct ApiDashboard {
 
 /// `GET /api/v1/dashboard`: the dashboard's figures as JSON, with the same disclosure control
 /// (a hidden count is `null` with a `hidden` reason, never a number below k).
+#[utoipa::path(
+    get,
+    path = "/api/v1/dashboard",
+    tag = "dashboard",
+    params(
+        ("campaign" = Option<String>, Query, description = "Campaign slug (default: the one with the most stories)"),
+        ("period" = Option<String>, Query, description = "`month` (default) or `week` (facilitators only)"),
+        ("from" = Option<String>, Query, description = "First month shown, yyyy-mm"),
+        ("to" = Option<String>, Query, description = "Last month shown, yyyy-mm"),
+        ("group" = Option<String>, Query, description = "A perspective: youth, parent, professional or other"),
+        ("region" = Option<String>, Query, description = "A youth-care region code such as JZ01"),
+    ),
+    responses(
+        (status = 200, description = "Stories over time and per region, theme trends with tested changes, the action tracker and toets conclusions (docs/dashboard.md); a hidden count is null", body = Object),
+        (status = 400, description = "A filter that cannot be read; `message` says how to write it", body = super::openapi::ApiError),
+        (status = 401, description = "Not signed in", body = super::openapi::ApiError),
+        (status = 403, description = "The account may not see the dashboard", body = super::openapi::ApiError),
+        (status = 404, description = "No such campaign", body = super::openapi::ApiError),
+    ),
+    security(("session" = []))
+)]
 pub async fn dashboard_api(
     signed: Result<SignedIn, crate::http::auth::NotSignedIn>,
     State(state): State<AppState>,

@@ -29,6 +29,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
         super::api::read_receipt_posted,
         super::api::withdraw_receipt_posted,
         super::search::search_api,
+        super::dashboard::dashboard_api,
         openapi_json,
         docs,
     ),
