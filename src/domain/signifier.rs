@@ -379,7 +379,14 @@ mod proptests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        // A fixed seed: the suite must give the same answer on every run (a found case is
+        // added as its own test, not left to chance).
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_203),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
 
         /// Any accepted triad answer is a point in the triangle: three weights in 0..=1 that sum
         /// to 1, whatever scale the form or the API sent.
