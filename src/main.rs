@@ -310,6 +310,10 @@ enum BenchCommand {
         clients: usize,
         #[arg(long, default_value_t = 10_000)]
         requests: usize,
+        /// Loopback addresses to send from (127.0.1.x). 1 lifts the per-address story limit;
+        /// more keep it on, so each address can be made to send ten times its limit.
+        #[arg(long, default_value_t = 1)]
+        addresses: usize,
         /// Database to measure on [default: a fresh SQLite file in a temporary directory].
         #[arg(long)]
         bench_database_url: Option<String>,
@@ -429,11 +433,15 @@ async fn bench(cmd: BenchCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        BenchCommand::Overload { clients, requests, bench_database_url } => {
-            let report = luister::bench::overload::run(clients, requests, bench_database_url).await?;
+        BenchCommand::Overload { clients, requests, addresses, bench_database_url } => {
+            let report =
+                luister::bench::overload::run(clients, requests, addresses, bench_database_url).await?;
             println!("{report}");
             if report.stored != report.accepted as i64 {
                 bail!("stored stories differ from accepted ones");
+            }
+            if report.addresses > 1 && report.max_accepted_per_address > report.per_address_allowed {
+                bail!("one address got more stories in than its limit allows");
             }
             Ok(())
         }

@@ -1,7 +1,9 @@
 //! `luister bench overload`: far more concurrent story submissions than the service takes at
 //! once, each on its own connection, against the real app with its default in-flight limit.
 //! Reports how many were accepted and shed, the latency of the accepted ones (what a teller
-//! whose story got in waited), and the server's memory at the peak.
+//! whose story got in waited), and the server's memory at the peak. With `--addresses N` the
+//! clients send from N loopback addresses (127.0.1.x; Linux routes all of 127/8 to `lo`) with
+//! the per-address story limit left on, so a crowd sending ten times that limit is measured too.
 
 use super::percentile;
 use crate::Application;
@@ -15,11 +17,23 @@ pub struct OverloadReport {
     pub clients: usize,
     pub requests: usize,
     pub max_in_flight: usize,
+    /// Loopback source addresses the clients send from (1: one address, limit lifted).
+    pub addresses: usize,
+    /// Stories one address may send at once (the burst of the per-address limit); 0 when lifted.
+    pub per_address_burst: u32,
+    /// Refused by the per-address limit (429).
+    pub rate_limited: usize,
+    /// The most stories accepted from one address, and what the limit allows over the run (the
+    /// burst plus what refilled meanwhile).
+    pub max_accepted_per_address: usize,
+    pub per_address_allowed: usize,
     pub accepted: usize,
     pub shed: usize,
     pub other: usize,
     /// Statuses of the other answers, with counts.
     pub other_statuses: std::collections::BTreeMap<u16, usize>,
+    /// The start of the first answer of each other status: why it was refused.
+    pub other_reasons: std::collections::BTreeMap<u16, String>,
     pub stored: i64,
     pub accepted_p50_ms: f64,
     pub accepted_p99_ms: f64,
@@ -39,9 +53,20 @@ impl std::fmt::Display for OverloadReport {
         )?;
         writeln!(
             f,
-            "answers              {} accepted (201), {} shed (503), {} other {:?}",
-            self.accepted, self.shed, self.other, self.other_statuses
+            "answers              {} accepted (201), {} shed (503), {} rate-limited (429), {} other {:?}",
+            self.accepted, self.shed, self.rate_limited, self.other, self.other_statuses
         )?;
+        if self.addresses > 1 {
+            writeln!(
+                f,
+                "addresses            {} loopback addresses, burst {} each: {} refused by the limit (429), at most {} accepted from one",
+                self.addresses, self.per_address_burst, self.rate_limited, self.max_accepted_per_address
+            )?;
+            writeln!(f, "                     (the limit allows {} over the run)", self.per_address_allowed)?;
+        }
+        for (status, reason) in &self.other_reasons {
+            writeln!(f, "  first {status}          {reason}")?;
+        }
         writeln!(f, "stored               {} (must equal accepted)", self.stored)?;
         writeln!(
             f,
@@ -73,19 +98,25 @@ fn rss_mb() -> f64 {
 pub async fn run(
     clients: usize,
     requests: usize,
+    addresses: usize,
     database_url: Option<String>,
 ) -> anyhow::Result<OverloadReport> {
+    anyhow::ensure!((1..=250).contains(&addresses), "--addresses must be 1 to 250");
     let dir = tempfile::tempdir()?;
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url,
         addr: "127.0.0.1:0".parse()?,
-        // One address sends everything: the per-address story limit is not what is measured.
-        stories_per_client_per_hour: 100_000_000,
-        story_burst: 10_000_000,
         max_connections: clients.max(1024) + 16,
         ..Config::default()
     };
+    if addresses == 1 {
+        // One address sends everything: the per-address story limit is not what is measured.
+        config.stories_per_client_per_hour = 100_000_000;
+        config.story_burst = 10_000_000;
+    }
+    let per_address_burst = if addresses == 1 { 0 } else { config.story_burst };
+    let per_hour = f64::from(config.stories_per_client_per_hour);
     let max_in_flight = config.max_requests_in_flight;
     let app = Application::build(config).await?;
     let store = app.store.clone();
@@ -101,7 +132,9 @@ pub async fn run(
         .map(|s| {
             serde_json::json!({
                 "text": s.text, "title": s.title, "perspective": s.perspective, "age_band": s.age_band,
-                "region": s.region, "prompt": s.prompt, "consent": true, "answers": s.answers,
+                "region": s.region, "prompt": s.prompt, "consent": true,
+                // The demo has tellers under 16: their parent or guardian agrees too.
+                "guardian_consent": true, "answers": s.answers,
             })
             .to_string()
         })
@@ -125,11 +158,17 @@ pub async fn run(
     let bodies = std::sync::Arc::new(bodies);
     let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for c in 0..clients {
         let (url, bodies, next) = (url.clone(), bodies.clone(), next.clone());
+        let address = c % addresses;
         tasks.push(tokio::spawn(async move {
             // No connection reuse: each request is a new client, as a crowd of tellers is.
-            let client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
+            let mut builder = reqwest::Client::builder().pool_max_idle_per_host(0);
+            if addresses > 1 {
+                let [a, b] = u16::try_from(address + 1)?.to_be_bytes();
+                builder = builder.local_address(std::net::IpAddr::from([127, 0, 1 + a, b]));
+            }
+            let client = builder.build()?;
             let mut out = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -144,20 +183,33 @@ pub async fn run(
                     .send()
                     .await?;
                 let status = r.status().as_u16();
-                r.bytes().await?;
-                out.push((status, t.elapsed().as_secs_f64() * 1000.0));
+                let body = r.bytes().await?;
+                // The reason of an unexpected answer, once per status, for the report.
+                let reason = (![201, 429, 503].contains(&status))
+                    .then(|| String::from_utf8_lossy(&body[..body.len().min(160)]).into_owned());
+                out.push((address, status, t.elapsed().as_secs_f64() * 1000.0, reason));
             }
         }));
     }
     let mut accepted = Vec::new();
     let mut shed = Vec::new();
     let mut other = 0;
+    let mut rate_limited = 0;
+    let mut accepted_per_address = vec![0usize; addresses];
     let mut other_statuses = std::collections::BTreeMap::new();
+    let mut other_reasons = std::collections::BTreeMap::new();
     for t in tasks {
-        for (status, ms) in t.await?? {
+        for (address, status, ms, reason) in t.await?? {
+            if let Some(reason) = reason {
+                other_reasons.entry(status).or_insert(reason);
+            }
             match status {
-                201 => accepted.push(ms),
+                201 => {
+                    accepted.push(ms);
+                    accepted_per_address[address] += 1;
+                }
                 503 => shed.push(ms),
+                429 => rate_limited += 1,
                 s => {
                     other += 1;
                     *other_statuses.entry(s).or_insert(0) += 1;
@@ -177,10 +229,16 @@ pub async fn run(
         clients,
         requests,
         max_in_flight,
+        addresses,
+        per_address_burst,
+        rate_limited,
+        max_accepted_per_address: accepted_per_address.iter().copied().max().unwrap_or(0),
+        per_address_allowed: per_address_burst as usize + (seconds * per_hour / 3600.0).ceil() as usize,
         accepted: accepted.len(),
         shed: shed.len(),
         other,
         other_statuses,
+        other_reasons,
         stored,
         accepted_p50_ms: percentile(&accepted, 50.0),
         accepted_p99_ms: percentile(&accepted, 99.0),

@@ -75,7 +75,7 @@ pub async fn run(
             .map(|s| {
                 serde_json::json!({
                     "text": s.text, "title": s.title, "perspective": s.perspective, "age_band": s.age_band,
-                    "region": s.region, "prompt": s.prompt, "consent": true, "answers": s.answers,
+                    "region": s.region, "prompt": s.prompt, "consent": true, "guardian_consent": true, "answers": s.answers,
                 })
                 .to_string()
             })
