@@ -37,8 +37,9 @@ pub fn expiry(raw: &str, now: OffsetDateTime) -> std::result::Result<Option<Offs
         return Ok(None);
     }
     let f = time::macros::format_description!("[year]-[month]-[day]");
-    let day = Date::parse(raw, &f)
-        .map_err(|_| format!("Schrijf de vervaldatum als jjjj-mm-dd, bijvoorbeeld 2027-06-30 (niet ‘{raw}’)."))?;
+    let day = Date::parse(raw, &f).map_err(|_| {
+        format!("Schrijf de vervaldatum als jjjj-mm-dd, bijvoorbeeld 2027-06-30 (niet ‘{raw}’).")
+    })?;
     let end = day
         .next_day()
         .ok_or_else(|| "Kies een vervaldatum vóór het jaar 9999.".to_string())?

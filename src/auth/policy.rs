@@ -49,10 +49,15 @@ impl Permission<'_> {
     fn campaign(&self) -> Option<&str> {
         use Permission::*;
         match *self {
-            ManageCampaign(id) | ReadStories(id) | DeleteStory(id) | FollowUpSafeguarding(id)
-            | ExportStories(id) | MakeMaps(id) | RunSessions(id) | ManageActions(id) | CodeStories(id) => {
-                Some(id)
-            }
+            ManageCampaign(id)
+            | ReadStories(id)
+            | DeleteStory(id)
+            | FollowUpSafeguarding(id)
+            | ExportStories(id)
+            | MakeMaps(id)
+            | RunSessions(id)
+            | ManageActions(id)
+            | CodeStories(id) => Some(id),
             _ => None,
         }
     }
@@ -64,8 +69,13 @@ impl Permission<'_> {
         match self {
             UseWorkspace | ReadStories(_) | ExportStories(_) | ViewOverview | SearchStories
             | ViewPublishedMaps | ViewPublishedReports => Some(Access::Read),
-            ManageCampaign(_) | DeleteStory(_) | FollowUpSafeguarding(_) | MakeMaps(_) | RunSessions(_)
-            | ManageActions(_) | CodeStories(_) => Some(Access::Write),
+            ManageCampaign(_)
+            | DeleteStory(_)
+            | FollowUpSafeguarding(_)
+            | MakeMaps(_)
+            | RunSessions(_)
+            | ManageActions(_)
+            | CodeStories(_) => Some(Access::Write),
             CreateCampaign | ManageMembers | ManageUsers | ViewAudit | ManageOwnAccount => None,
         }
     }
@@ -232,10 +242,19 @@ mod tests {
         assert!(t.may(Permission::ReadStories("a")));
         assert!(t.may(Permission::CodeStories("a")));
         assert!(t.may(Permission::SearchStories));
-        assert_eq!(t.require(Permission::ReadStories("b")), Err(Denied::NotFound), "a campaign of the user, not of the token");
+        assert_eq!(
+            t.require(Permission::ReadStories("b")),
+            Err(Denied::NotFound),
+            "a campaign of the user, not of the token"
+        );
         let admin = with_token(viewer(Role::Admin, &[]), "a", Access::Write);
         assert_eq!(admin.require(Permission::ReadStories("z")), Err(Denied::NotFound));
-        for p in [Permission::ManageUsers, Permission::ViewAudit, Permission::ManageOwnAccount, Permission::CreateCampaign] {
+        for p in [
+            Permission::ManageUsers,
+            Permission::ViewAudit,
+            Permission::ManageOwnAccount,
+            Permission::CreateCampaign,
+        ] {
             assert_eq!(admin.require(p), Err(Denied::Forbidden), "{p:?}");
         }
         // A token of a steering account still cannot read stories.

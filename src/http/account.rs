@@ -86,7 +86,8 @@ fn fmt_day(t: time::OffsetDateTime) -> String {
 }
 
 fn fmt_minute(t: time::OffsetDateTime) -> String {
-    t.format(time::macros::format_description!("[day]-[month]-[year] [hour]:[minute] UTC")).unwrap_or_default()
+    t.format(time::macros::format_description!("[day]-[month]-[year] [hour]:[minute] UTC"))
+        .unwrap_or_default()
 }
 
 /// The token part of the page: what to show after a create, or an error with the form's values.
@@ -177,7 +178,8 @@ async fn account_page(
     signed.require(Permission::ManageOwnAccount)?;
     let mut page = view(&state, &signed, &csrf, None).await;
     if q.token.as_deref() == Some("none") {
-        page.token_notice = Some("Er was geen token om in te trekken: het is al ingetrokken, of het is niet van jou.".into());
+        page.token_notice =
+            Some("Er was geen token om in te trekken: het is al ingetrokken, of het is niet van jou.".into());
     }
     Ok(render(StatusCode::OK, true, &page))
 }

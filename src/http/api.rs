@@ -3,18 +3,18 @@
 //! Errors need no `.json()`: `error::decide` answers JSON for every `/api/` path.
 
 use super::AppState;
-use super::error::{Error, ErrorKind, Result};
 use super::auth::ApiCaller;
+use super::error::{Error, ErrorKind, Result};
 use super::limits::ClientAddr;
 use super::routes::Routes;
 use crate::auth::policy::{Denied, Permission};
 use crate::collect::{self, Consent, Submission};
 use crate::domain::campaign::Availability;
 use crate::domain::story::StorySource;
-use crate::store::StoryCursor;
 use crate::domain::{
     Actor, Answers, AuditAction, AuditEntry, Campaign, CampaignDef, CampaignStatus, Lang, ReceiptCode, Story,
 };
+use crate::store::StoryCursor;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -524,7 +524,8 @@ pub async fn list_stories(
             Some(c) => Some(c),
             None => {
                 return Error::new(ErrorKind::BadRequest(
-                    "cursor is the next_cursor of an earlier page; leave it out to start at the first.".into(),
+                    "cursor is the next_cursor of an earlier page; leave it out to start at the first."
+                        .into(),
                 ))
                 .json()
                 .into_response();
@@ -536,7 +537,9 @@ pub async fn list_stories(
         Err(e) => return Error::from(e).json().into_response(),
     };
     let next_cursor = (page.len() == limit)
-        .then(|| page.last().map(|s| encode_cursor(&StoryCursor { created_at: s.created_at, id: s.id.clone() })))
+        .then(|| {
+            page.last().map(|s| encode_cursor(&StoryCursor { created_at: s.created_at, id: s.id.clone() }))
+        })
         .flatten();
     let ids: Vec<String> = page.iter().map(|s| s.id.clone()).collect();
     let (tags, names) = match (
@@ -663,14 +666,28 @@ pub async fn tag_story(
     let user = &caller.0.user;
     let token_name = caller.0.token.as_ref().map(|g| g.name.as_str()).unwrap_or_default();
     // The person stays the one who decided; the label says it came through which token.
-    let by = Actor { user_id: Some(user.id.clone()), label: format!("{} (api token {token_name})", user.email) };
-    match crate::tagging::coding::change(&state.store, &by, &campaign.id, &id, &theme, action, state.clock.now())
-        .await
+    let by =
+        Actor { user_id: Some(user.id.clone()), label: format!("{} (api token {token_name})", user.email) };
+    match crate::tagging::coding::change(
+        &state.store,
+        &by,
+        &campaign.id,
+        &id,
+        &theme,
+        action,
+        state.clock.now(),
+    )
+    .await
     {
         Ok(changed) => {
             tracing::info!(campaign = %campaign.slug(), story_id = %id, theme = %theme.id, action = ?action, "tag changed via api token");
-            Json(TagResult { story: id, theme: theme.id, action: action.as_str().into(), changed: !changed.nothing() })
-                .into_response()
+            Json(TagResult {
+                story: id,
+                theme: theme.id,
+                action: action.as_str().into(),
+                changed: !changed.nothing(),
+            })
+            .into_response()
         }
         Err(crate::tagging::TaggingError::NotFound) => Error::not_found().json().into_response(),
         Err(crate::tagging::TaggingError::Invalid(m) | crate::tagging::TaggingError::Conflict(m)) => {

@@ -168,7 +168,9 @@ async fn bearer_caller(state: &AppState, header_value: &str) -> Result<Viewer, R
     };
     let token = match state.store.api_token_by_hash(&tokens::hash(secret)).await {
         Ok(t) => t,
-        Err(StoreError::NotFound) => return Err(refuse("Unknown token. Create one on your account page (/account).")),
+        Err(StoreError::NotFound) => {
+            return Err(refuse("Unknown token. Create one on your account page (/account)."));
+        }
         Err(e) => return Err(failed(e)),
     };
     let now = state.clock.now();
@@ -192,7 +194,9 @@ async fn bearer_caller(state: &AppState, header_value: &str) -> Result<Viewer, R
     if !own.may(Permission::ReadStories(&token.campaign_id)) {
         return Err(refuse("The account of this token no longer has access to the token's campaign."));
     }
-    if token.should_touch(now) && let Err(e) = state.store.touch_api_token(&token.id, now).await {
+    if token.should_touch(now)
+        && let Err(e) = state.store.touch_api_token(&token.id, now).await
+    {
         tracing::warn!(error = %e, "could not record the token's last use");
     }
     tracing::debug!(token_id = %token.id, user_id = %own.user.id, "api token used");

@@ -437,7 +437,10 @@ async fn facilitator_makes_an_api_token_on_the_account_page_sees_it_once_and_rev
     )
     .await
     .unwrap();
-    app.store.set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit()).await.unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
     let shots = screenshot_dir(&app);
     std::fs::create_dir_all(&shots).unwrap();
     run_script_with("tokens.mjs", &app.base, &shots, &[("FACILITATOR_EMAIL", email), ("PASSWORD", password)]);

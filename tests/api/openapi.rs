@@ -112,8 +112,12 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document
     )
     .await
     .unwrap();
-    app.store.set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit()).await.unwrap();
-    let viewer = luister::auth::policy::Viewer { user, campaigns: vec![app.campaign.id.clone()], token: None };
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
+    let viewer =
+        luister::auth::policy::Viewer { user, campaigns: vec![app.campaign.id.clone()], token: None };
     let input = luister::accounts::tokens::NewTokenInput {
         name: "schemathesis".into(),
         campaign_id: app.campaign.id.clone(),
@@ -121,7 +125,9 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document
         expires: String::new(),
     };
     let token =
-        luister::accounts::tokens::create(&app.store, &viewer, input, time::OffsetDateTime::now_utc()).await.unwrap();
+        luister::accounts::tokens::create(&app.store, &viewer, input, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
     let bearer = format!("Authorization: Bearer {}", token.secret);
     let out = tokio::process::Command::new(&bin)
         .args([

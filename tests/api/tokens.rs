@@ -59,8 +59,12 @@ async fn submit_story(app: &TestApp, slug: &str) -> String {
         "perspective": "youth", "prompt": "zelf-geregeld", "consent": true,
         "answers": { "gevoel": "blij", "wat_hielp": [1, 1, 1] }
     });
-    let resp =
-        script().post(app.url(&format!("/api/v1/campaigns/{slug}/stories"))).json(&body).send().await.unwrap();
+    let resp = script()
+        .post(app.url(&format!("/api/v1/campaigns/{slug}/stories")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
@@ -158,7 +162,10 @@ async fn a_token_reads_stories_search_and_dashboard_of_its_campaign_only(backend
     // The user's other campaign is not the token's: as if it did not exist.
     let resp = bearer_get(&app, &secret, "/api/v1/campaigns/ander/stories").await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    assert_eq!(bearer_get(&app, &secret, "/api/v1/campaigns/bestaat-niet/stories").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bearer_get(&app, &secret, "/api/v1/campaigns/bestaat-niet/stories").await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Search sees only the token's campaign, though the user is a member of both.
     // Stories are indexed in order: once the last one is found, the other campaign's is in too.
@@ -167,8 +174,12 @@ async fn a_token_reads_stories_search_and_dashboard_of_its_campaign_only(backend
         let resp = bearer_get(&app, &secret, "/api/v1/search?q=buurvrouw").await;
         if resp.status() == StatusCode::OK {
             let found: Value = resp.json().await.unwrap();
-            let ids: Vec<String> =
-                found["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+            let ids: Vec<String> = found["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap().to_string())
+                .collect();
             if ids.contains(&second) {
                 break ids;
             }
@@ -181,7 +192,10 @@ async fn a_token_reads_stories_search_and_dashboard_of_its_campaign_only(backend
     let resp = bearer_get(&app, &secret, "/api/v1/dashboard").await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.json::<Value>().await.unwrap()["campaign"], "eigen-netwerk");
-    assert_eq!(bearer_get(&app, &secret, "/api/v1/dashboard?campaign=ander").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bearer_get(&app, &secret, "/api/v1/dashboard?campaign=ander").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 on_both_backends!(a_token_reads_stories_search_and_dashboard_of_its_campaign_only);
 
@@ -220,15 +234,22 @@ async fn only_a_read_write_token_tags_and_the_tag_says_which_token(backend: Back
         AuditFilter { action: Some(AuditAction::CampaignChanged), limit: 100, ..AuditFilter::default() };
     let entries = app.store.audit_entries(&filter).await.unwrap();
     assert!(
-        entries.iter().any(|e| e.actor.ends_with("(api token tagger)") && e.target.as_deref() == Some(&*format!("story:{story}"))),
+        entries.iter().any(|e| e.actor.ends_with("(api token tagger)")
+            && e.target.as_deref() == Some(&*format!("story:{story}"))),
         "the audit entry names the token: {entries:?}"
     );
 
     // Another campaign, a story of another campaign, an unknown theme.
     let theirs = submit_story(&app, "ander").await;
     let other_theme = theme_of(&app, &other.id, "Buren").await;
-    assert_eq!(bearer_tag(&app, &writer, "ander", &theirs, &other_theme).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(bearer_tag(&app, &writer, "eigen-netwerk", &theirs, &theme).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bearer_tag(&app, &writer, "ander", &theirs, &other_theme).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        bearer_tag(&app, &writer, "eigen-netwerk", &theirs, &theme).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let resp = bearer_tag(&app, &writer, "eigen-netwerk", &story, &other_theme).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -276,7 +297,8 @@ async fn expired_revoked_and_orphaned_tokens_are_refused_with_401(backend: Backe
     let off = UserChange { disabled: Some(true), ..UserChange::default() };
     app.store.update_user(&user.id, &off, &system_audit()).await.unwrap();
     assert_unauthorized(bearer_get(&app, &kept, path).await, "account disabled").await;
-    assert_unauthorized(bearer_get(&app, &kept, "/api/v1/search?q=x").await, "account disabled, search").await;
+    assert_unauthorized(bearer_get(&app, &kept, "/api/v1/search?q=x").await, "account disabled, search")
+        .await;
 }
 on_both_backends!(expired_revoked_and_orphaned_tokens_are_refused_with_401);
 
@@ -313,7 +335,10 @@ async fn a_bearer_token_opens_no_page(backend: Backend) {
         assert!(resp.headers()["location"].to_str().unwrap().starts_with("/login"), "{page}");
     }
     // Nor can a token make tokens or reach admin rights through the API it has.
-    assert_eq!(bearer_get(&app, &secret, "/api/v1/campaigns/eigen-netwerk/stories").await.status(), StatusCode::OK);
+    assert_eq!(
+        bearer_get(&app, &secret, "/api/v1/campaigns/eigen-netwerk/stories").await.status(),
+        StatusCode::OK
+    );
 }
 on_both_backends!(a_bearer_token_opens_no_page);
 
@@ -327,7 +352,15 @@ async fn tokens_are_for_facilitators_and_admins_and_revoked_only_by_their_owner(
     let other = another_campaign(&app, "ander").await;
     for (fields, says) in [
         (vec![("name", "x"), ("campaign", other.id.as_str()), ("access", "read")], "campagne"),
-        (vec![("name", "x"), ("campaign", app.campaign.id.as_str()), ("access", "read"), ("expires", "2020-01-01")], "verleden"),
+        (
+            vec![
+                ("name", "x"),
+                ("campaign", app.campaign.id.as_str()),
+                ("access", "read"),
+                ("expires", "2020-01-01"),
+            ],
+            "verleden",
+        ),
         (vec![("name", " "), ("campaign", app.campaign.id.as_str()), ("access", "read")], "naam"),
         (vec![("name", "x"), ("campaign", app.campaign.id.as_str()), ("access", "admin")], "lezen"),
     ] {
@@ -349,15 +382,20 @@ async fn tokens_are_for_facilitators_and_admins_and_revoked_only_by_their_owner(
     let page = steering.get("/account").await.text().await.unwrap();
     assert!(!page.contains("/account/tokens"), "no token form for the steering role");
     let resp = steering
-        .post_form("/account/tokens", &[("name", "x"), ("campaign", app.campaign.id.as_str()), ("access", "read")])
+        .post_form(
+            "/account/tokens",
+            &[("name", "x"), ("campaign", app.campaign.id.as_str()), ("access", "read")],
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 
-    let filter = AuditFilter { action: Some(AuditAction::ApiTokenCreated), limit: 10, ..AuditFilter::default() };
+    let filter =
+        AuditFilter { action: Some(AuditAction::ApiTokenCreated), limit: 10, ..AuditFilter::default() };
     assert_eq!(app.store.audit_entries(&filter).await.unwrap().len(), 1, "only the one made");
     let resp = app.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let filter = AuditFilter { action: Some(AuditAction::ApiTokenRevoked), limit: 10, ..AuditFilter::default() };
+    let filter =
+        AuditFilter { action: Some(AuditAction::ApiTokenRevoked), limit: 10, ..AuditFilter::default() };
     let revoked = app.store.audit_entries(&filter).await.unwrap();
     assert_eq!(revoked.len(), 1);
     assert_eq!(revoked[0].target.as_deref(), Some(&*format!("api_token:{id}")));
