@@ -4,6 +4,8 @@
 //! change is audited, and a change and its audit entry are stored together. Password rules,
 //! hashing and session tokens stay in `crate::auth`.
 
+pub mod tokens;
+
 use crate::auth::accounts as auth_accounts;
 use crate::domain::{Actor, AuditAction, AuditEntry, Role, User};
 use crate::store::{DynStore, StoreError, UserChange};

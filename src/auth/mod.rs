@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod password;
 pub mod policy;
 pub mod session;
+pub mod tokens;

@@ -1,6 +1,7 @@
 //! Who may do what: the one place that decides. Handlers ask `Viewer::require(permission)`
 //! before doing anything; the route table test in `tests/api/authz.rs` checks every route.
 
+use super::tokens::Access;
 use crate::domain::{Role, User};
 
 /// Something a signed-in person wants to do. Campaign-scoped permissions carry the campaign id.
@@ -38,6 +39,56 @@ pub enum Permission<'a> {
     /// What facilitators published — session reports, actions, disclosure-controlled toets
     /// reports: the steering group reads them.
     ViewPublishedReports,
+    /// Tag a campaign's stories through the API (a write; the pages code stories under
+    /// `ReadStories`, which their CSRF-protected forms guard).
+    CodeStories(&'a str),
+}
+
+impl Permission<'_> {
+    /// The campaign a permission is about, if any.
+    fn campaign(&self) -> Option<&str> {
+        use Permission::*;
+        match *self {
+            ManageCampaign(id)
+            | ReadStories(id)
+            | DeleteStory(id)
+            | FollowUpSafeguarding(id)
+            | ExportStories(id)
+            | MakeMaps(id)
+            | RunSessions(id)
+            | ManageActions(id)
+            | CodeStories(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// What a personal API token needs for this: `None` when no token may ever have it (the
+    /// account itself, other people's accounts, the audit log, new campaigns).
+    fn token_access(&self) -> Option<Access> {
+        use Permission::*;
+        match self {
+            UseWorkspace | ReadStories(_) | ExportStories(_) | ViewOverview | SearchStories
+            | ViewPublishedMaps | ViewPublishedReports => Some(Access::Read),
+            ManageCampaign(_)
+            | DeleteStory(_)
+            | FollowUpSafeguarding(_)
+            | MakeMaps(_)
+            | RunSessions(_)
+            | ManageActions(_)
+            | CodeStories(_) => Some(Access::Write),
+            CreateCampaign | ManageMembers | ManageUsers | ViewAudit | ManageOwnAccount => None,
+        }
+    }
+}
+
+/// What a personal API token grants: a narrowing of its user's own rights to one campaign and
+/// to reading, or reading and writing. Never more than the user may do themselves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenGrant {
+    pub token_id: String,
+    pub name: String,
+    pub campaign_id: String,
+    pub access: Access,
 }
 
 /// Why something is refused. A facilitator who is not a member of a campaign is told it does
@@ -53,6 +104,8 @@ pub enum Denied {
 pub struct Viewer {
     pub user: User,
     pub campaigns: Vec<String>,
+    /// Set when the request came with a personal API token instead of a session.
+    pub token: Option<TokenGrant>,
 }
 
 impl Viewer {
@@ -65,6 +118,17 @@ impl Viewer {
         let role = self.user.role;
         if self.user.disabled {
             return Err(Denied::Forbidden);
+        }
+        if let Some(grant) = &self.token {
+            // Another campaign does not exist for the token, as for a non-member.
+            if p.campaign().is_some_and(|id| id != grant.campaign_id) {
+                return Err(Denied::NotFound);
+            }
+            match p.token_access() {
+                None => return Err(Denied::Forbidden),
+                Some(Access::Write) if grant.access == Access::Read => return Err(Denied::Forbidden),
+                Some(_) => {}
+            }
         }
         let campaign_scoped = |id: &str| match role {
             Role::Admin => Ok(()),
@@ -85,7 +149,8 @@ impl Viewer {
             | ExportStories(id)
             | MakeMaps(id)
             | RunSessions(id)
-            | ManageActions(id) => campaign_scoped(id),
+            | ManageActions(id)
+            | CodeStories(id) => campaign_scoped(id),
             ManageMembers | ManageUsers | ViewAudit => match role {
                 Role::Admin => Ok(()),
                 _ => Err(Denied::Forbidden),
@@ -95,6 +160,11 @@ impl Viewer {
 
     pub fn may(&self, p: Permission<'_>) -> bool {
         self.require(p).is_ok()
+    }
+
+    /// The one campaign a token-holding caller is limited to (`None` for a session).
+    pub fn token_campaign(&self) -> Option<&str> {
+        self.token.as_ref().map(|g| g.campaign_id.as_str())
     }
 }
 
@@ -114,7 +184,18 @@ mod tests {
                 created_at: OffsetDateTime::UNIX_EPOCH,
             },
             campaigns: campaigns.iter().map(|s| s.to_string()).collect(),
+            token: None,
         }
+    }
+
+    fn with_token(mut v: Viewer, campaign: &str, access: Access) -> Viewer {
+        v.token = Some(TokenGrant {
+            token_id: "t".into(),
+            name: "script".into(),
+            campaign_id: campaign.into(),
+            access,
+        });
+        v
     }
 
     #[test]
@@ -153,6 +234,58 @@ mod tests {
         assert_eq!(s.require(Permission::RunSessions("a")), Err(Denied::Forbidden));
         assert!(s.may(Permission::ViewPublishedReports));
         assert!(viewer(Role::Admin, &[]).may(Permission::RunSessions("z")));
+    }
+
+    #[test]
+    fn a_token_reaches_only_its_campaign_and_never_more_than_its_user() {
+        let t = with_token(viewer(Role::Facilitator, &["a", "b"]), "a", Access::Write);
+        assert!(t.may(Permission::ReadStories("a")));
+        assert!(t.may(Permission::CodeStories("a")));
+        assert!(t.may(Permission::SearchStories));
+        assert_eq!(
+            t.require(Permission::ReadStories("b")),
+            Err(Denied::NotFound),
+            "a campaign of the user, not of the token"
+        );
+        let admin = with_token(viewer(Role::Admin, &[]), "a", Access::Write);
+        assert_eq!(admin.require(Permission::ReadStories("z")), Err(Denied::NotFound));
+        for p in [
+            Permission::ManageUsers,
+            Permission::ViewAudit,
+            Permission::ManageOwnAccount,
+            Permission::CreateCampaign,
+        ] {
+            assert_eq!(admin.require(p), Err(Denied::Forbidden), "{p:?}");
+        }
+        // A token of a steering account still cannot read stories.
+        let s = with_token(viewer(Role::Steering, &["a"]), "a", Access::Write);
+        assert_eq!(s.require(Permission::ReadStories("a")), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn a_read_only_token_never_passes_a_write_permission() {
+        let t = with_token(viewer(Role::Admin, &["a"]), "a", Access::Read);
+        assert!(t.may(Permission::ReadStories("a")));
+        assert!(t.may(Permission::ViewOverview));
+        for p in [
+            Permission::CodeStories("a"),
+            Permission::DeleteStory("a"),
+            Permission::ManageCampaign("a"),
+            Permission::MakeMaps("a"),
+            Permission::RunSessions("a"),
+            Permission::ManageActions("a"),
+            Permission::FollowUpSafeguarding("a"),
+        ] {
+            assert_eq!(t.require(p), Err(Denied::Forbidden), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn coding_through_the_api_is_for_the_campaigns_facilitators() {
+        let f = viewer(Role::Facilitator, &["a"]);
+        assert!(f.may(Permission::CodeStories("a")));
+        assert_eq!(f.require(Permission::CodeStories("b")), Err(Denied::NotFound));
+        assert_eq!(viewer(Role::Steering, &[]).require(Permission::CodeStories("a")), Err(Denied::Forbidden));
     }
 
     #[test]

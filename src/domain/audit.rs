@@ -44,10 +44,12 @@ pub enum AuditAction {
     MapExported,
     BackupMade,
     BackupRestored,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -83,6 +85,8 @@ impl AuditAction {
         AuditAction::MapExported,
         AuditAction::BackupMade,
         AuditAction::BackupRestored,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +126,8 @@ impl AuditAction {
             AuditAction::MapExported => "map_exported",
             AuditAction::BackupMade => "backup_made",
             AuditAction::BackupRestored => "backup_restored",
+            AuditAction::ApiTokenCreated => "api_token_created",
+            AuditAction::ApiTokenRevoked => "api_token_revoked",
         }
     }
 

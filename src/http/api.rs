@@ -3,17 +3,20 @@
 //! Errors need no `.json()`: `error::decide` answers JSON for every `/api/` path.
 
 use super::AppState;
+use super::auth::ApiCaller;
 use super::error::{Error, ErrorKind, Result};
 use super::limits::ClientAddr;
 use super::routes::Routes;
+use crate::auth::policy::{Denied, Permission};
 use crate::collect::{self, Consent, Submission};
 use crate::domain::campaign::Availability;
 use crate::domain::story::StorySource;
 use crate::domain::{
     Actor, Answers, AuditAction, AuditEntry, Campaign, CampaignDef, CampaignStatus, Lang, ReceiptCode, Story,
 };
+use crate::store::StoryCursor;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -30,6 +33,8 @@ pub fn routes() -> Routes {
         .delete("/api/v1/receipts/{code}", withdraw_receipt)
         .post("/api/v1/receipts/lookup", read_receipt_posted)
         .post("/api/v1/receipts/withdraw", withdraw_receipt_posted)
+        .get("/api/v1/campaigns/{slug}/stories", list_stories)
+        .post("/api/v1/campaigns/{slug}/stories/{id}/tags", tag_story)
 }
 
 /// Messages in English unless the client prefers Dutch.
@@ -393,4 +398,301 @@ async fn withdraw_by_code(state: &AppState, ip: std::net::IpAddr, code: &str) ->
     state.store.delete_story(&story.id, &audit).await?;
     tracing::info!(story_id = %story.id, "story withdrawn by its teller via api");
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------------------------------------
+// For scripts of facilitators: a campaign's stories, and tagging them (personal API tokens).
+
+/// Stories per page when the client does not say, and at most.
+const STORIES_PAGE: usize = 50;
+const MAX_STORIES_PAGE: usize = 200;
+
+/// A refusal for a signed-in caller or a token, as JSON; a read-only token is told why.
+fn refused(caller: &ApiCaller, d: Denied) -> Response {
+    match (d, &caller.0.token) {
+        (Denied::Forbidden, Some(g)) if g.access == crate::auth::tokens::Access::Read => (
+            StatusCode::FORBIDDEN,
+            Json(serde_json::json!({
+                "code": "forbidden",
+                "message": "This token is read-only. Create a read-write token on /account to change things.",
+            })),
+        )
+            .into_response(),
+        (d, _) => super::auth::api_denied(d),
+    }
+}
+
+/// The campaign of the URL if the caller has `permission` on it; a campaign the caller may not
+/// see is a 404 like one that does not exist.
+async fn campaign_for_caller(
+    state: &AppState,
+    caller: &ApiCaller,
+    slug: &str,
+    permission: impl Fn(&str) -> Permission<'_>,
+) -> std::result::Result<Campaign, Response> {
+    let campaign = match state.store.campaign_by_slug(slug).await {
+        Ok(c) => c,
+        Err(crate::store::StoreError::NotFound) => return Err(Error::not_found().json().into_response()),
+        Err(e) => return Err(Error::from(e).json().into_response()),
+    };
+    caller.0.require(permission(&campaign.id)).map_err(|d| refused(caller, d))?;
+    Ok(campaign)
+}
+
+/// `created_at~id` of the last story of a page, in UTC so it has no `+` (read as a space in a
+/// query string).
+fn encode_cursor(c: &StoryCursor) -> String {
+    let at = c
+        .created_at
+        .to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!("{at}~{}", c.id)
+}
+
+fn decode_cursor(s: &str) -> Option<StoryCursor> {
+    let (at, id) = s.split_once('~')?;
+    let created_at = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
+    (!id.is_empty()).then(|| StoryCursor { created_at, id: id.to_string() })
+}
+
+#[derive(Deserialize)]
+pub struct StoriesQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A page of a campaign's stories.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StoriesPage {
+    /// Stories oldest first, each as a line of `luister export --format jsonl` (text, signifier
+    /// answers by id, tags with their provenance; see README.md).
+    #[schema(value_type = Vec<Object>)]
+    stories: Vec<crate::transfer::StoryLine>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    next_cursor: Option<String>,
+}
+
+/// A campaign's stories with signifier answers and tags, page by page (oldest first). For the
+/// campaign's facilitators and admins: a session, or a personal API token of the campaign.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{slug}/stories",
+    tag = "facilitators",
+    params(
+        ("slug" = String, Path, description = "The campaign's slug"),
+        ("limit" = Option<usize>, Query, description = "Stories per page, 1 to 200 (default 50)"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the page before; leave out for the first page"),
+    ),
+    responses(
+        (status = 200, description = "A page of stories", body = StoriesPage),
+        (status = 400, description = "A limit or cursor that cannot be read", body = super::openapi::ApiError),
+        (status = 401, description = "No session and no valid token (unknown, expired or revoked; the account disabled or no longer in the campaign)", body = super::openapi::ApiError),
+        (status = 403, description = "The account may not read stories (the steering role)", body = super::openapi::ApiError),
+        (status = 404, description = "No such campaign, or not one of the caller's (a token's other campaigns included)", body = super::openapi::ApiError),
+    ),
+    security(("bearerAuth" = []), ("session" = []))
+)]
+pub async fn list_stories(
+    caller: std::result::Result<ApiCaller, Response>,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<StoriesQuery>,
+) -> Response {
+    let caller = match caller {
+        Ok(c) => c,
+        Err(refusal) => return refusal,
+    };
+    let campaign = match campaign_for_caller(&state, &caller, &slug, |id| Permission::ReadStories(id)).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let limit = match q.limit.as_deref().map(str::parse::<usize>) {
+        None => STORIES_PAGE,
+        Some(Ok(n)) if (1..=MAX_STORIES_PAGE).contains(&n) => n,
+        Some(_) => {
+            return Error::new(ErrorKind::BadRequest(format!(
+                "limit is a whole number from 1 to {MAX_STORIES_PAGE}."
+            )))
+            .json()
+            .into_response();
+        }
+    };
+    let cursor = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(raw) => match decode_cursor(raw) {
+            Some(c) => Some(c),
+            None => {
+                return Error::new(ErrorKind::BadRequest(
+                    "cursor is the next_cursor of an earlier page; leave it out to start at the first."
+                        .into(),
+                ))
+                .json()
+                .into_response();
+            }
+        },
+    };
+    let page = match state.store.stories_page(&campaign.id, cursor.as_ref(), limit as i64).await {
+        Ok(p) => p,
+        Err(e) => return Error::from(e).json().into_response(),
+    };
+    let next_cursor = (page.len() == limit)
+        .then(|| {
+            page.last().map(|s| encode_cursor(&StoryCursor { created_at: s.created_at, id: s.id.clone() }))
+        })
+        .flatten();
+    let ids: Vec<String> = page.iter().map(|s| s.id.clone()).collect();
+    let (tags, names) = match (
+        state.store.tags_for_stories(&ids).await,
+        crate::transfer::export::TagNames::load(&state.store, &campaign).await,
+    ) {
+        (Ok(t), Ok(n)) => (t, n),
+        (Err(e), _) => return Error::from(e).json().into_response(),
+        (_, Err(e)) => return Error::internal(e).json().into_response(),
+    };
+    let mut by_story: std::collections::HashMap<String, Vec<crate::domain::theme::Tag>> = Default::default();
+    for t in tags {
+        by_story.entry(t.story_id.clone()).or_default().push(t);
+    }
+    let stories = page
+        .into_iter()
+        .map(|s| {
+            let t = by_story.remove(&s.id).unwrap_or_default();
+            crate::transfer::export::story_line_with_tags(&campaign, s, &t, &names)
+        })
+        .collect();
+    let mut resp = Json(StoriesPage { stories, next_cursor }).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TagRequest {
+    /// A live theme of the campaign's codebook: its id, or its name (case does not matter).
+    theme: String,
+    /// `add` (default: a tag by hand), `accept` or `reject` (a model suggestion), `remove`
+    /// (take back one's own tag).
+    #[serde(default)]
+    action: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TagResult {
+    story: String,
+    /// The theme's id.
+    theme: String,
+    action: String,
+    /// Whether anything changed (`false`: it was already so).
+    changed: bool,
+}
+
+/// Tags a story with a theme of its campaign, as the token's user (the audit entry names the
+/// token). Only with a read-write personal API token of the campaign; a session cannot use it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{slug}/stories/{id}/tags",
+    tag = "facilitators",
+    params(
+        ("slug" = String, Path, description = "The campaign's slug"),
+        ("id" = String, Path, description = "The story's id"),
+    ),
+    request_body = TagRequest,
+    responses(
+        (status = 200, description = "Done (or already so)", body = TagResult),
+        (status = 400, description = "The body is not JSON of this shape, or an unknown action", body = super::openapi::ApiError),
+        (status = 401, description = "No valid personal API token", body = super::openapi::ApiError),
+        (status = 403, description = "A read-only token, or an account that may not code", body = super::openapi::ApiError),
+        (status = 404, description = "No such campaign or story, or not the token's campaign", body = super::openapi::ApiError),
+        (status = 409, description = "The change breaks a coding rule; `message` says which", body = super::openapi::ApiError),
+        (status = 415, description = "Not sent as application/json", body = super::openapi::ApiError),
+        (status = 422, description = "No live theme of the campaign by that id or name", body = super::openapi::ApiError),
+    ),
+    security(("bearerAuth" = []))
+)]
+pub async fn tag_story(
+    caller: std::result::Result<ApiCaller, Response>,
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    body: std::result::Result<Json<TagRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let caller = match caller {
+        Ok(c) if c.0.token.is_some() => c,
+        // A session would need CSRF protection here; the pages have their own tagging form.
+        Ok(_) => {
+            return super::auth::ApiUnauthorized(
+                "This route takes a read-write personal API token (made on /account) as `Authorization: Bearer lst_…`; in the browser, tag on the story's page.",
+            )
+            .into_response();
+        }
+        Err(refusal) => return refusal,
+    };
+    let campaign = match campaign_for_caller(&state, &caller, &slug, |id| Permission::CodeStories(id)).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let req = match body {
+        Ok(Json(r)) => r,
+        Err(e) => return Error::from(e).json().into_response(),
+    };
+    let action_name = req.action.as_deref().unwrap_or("add");
+    let Some(action) = crate::tagging::coding::Action::parse(action_name) else {
+        return Error::new(ErrorKind::BadRequest("action is one of add, accept, reject or remove.".into()))
+            .json()
+            .into_response();
+    };
+    match state.store.story(&id).await {
+        Ok(s) if s.campaign_id == campaign.id => {}
+        Ok(_) | Err(crate::store::StoreError::NotFound) => return Error::not_found().json().into_response(),
+        Err(e) => return Error::from(e).json().into_response(),
+    }
+    let wanted = req.theme.trim();
+    let theme = match state.store.themes(Some(&campaign.id)).await {
+        Ok(themes) => themes
+            .into_iter()
+            .filter(|t| t.merged_into.is_none())
+            .find(|t| t.id == wanted || t.name.eq_ignore_ascii_case(wanted)),
+        Err(e) => return Error::from(e).json().into_response(),
+    };
+    let Some(theme) = theme else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({
+                "code": "unknown_theme",
+                "message": "No live theme of this campaign has that id or name; the campaign's codebook lists them.",
+            })),
+        )
+            .into_response();
+    };
+    let user = &caller.0.user;
+    let token_name = caller.0.token.as_ref().map(|g| g.name.as_str()).unwrap_or_default();
+    // The person stays the one who decided; the label says it came through which token.
+    let by =
+        Actor { user_id: Some(user.id.clone()), label: format!("{} (api token {token_name})", user.email) };
+    match crate::tagging::coding::change(
+        &state.store,
+        &by,
+        &campaign.id,
+        &id,
+        &theme,
+        action,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(changed) => {
+            tracing::info!(campaign = %campaign.slug(), story_id = %id, theme = %theme.id, action = ?action, "tag changed via api token");
+            Json(TagResult {
+                story: id,
+                theme: theme.id,
+                action: action.as_str().into(),
+                changed: !changed.nothing(),
+            })
+            .into_response()
+        }
+        Err(crate::tagging::TaggingError::NotFound) => Error::not_found().json().into_response(),
+        Err(crate::tagging::TaggingError::Invalid(m) | crate::tagging::TaggingError::Conflict(m)) => {
+            Error::new(ErrorKind::Conflict(m)).json().into_response()
+        }
+        Err(e) => Error::internal(anyhow::anyhow!(e)).json().into_response(),
+    }
 }

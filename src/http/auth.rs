@@ -106,8 +106,109 @@ impl FromRequestParts<AppState> for SignedIn {
             let _ = state.store.touch_session(&id_hash, now).await;
         }
         let campaigns = state.store.memberships(&record.user.id).await.unwrap_or_default();
-        Ok(SignedIn(Viewer { user: record.user, campaigns }))
+        Ok(SignedIn(Viewer { user: record.user, campaigns, token: None }))
     }
+}
+
+/// The caller of an `/api/v1` route: a signed-in session, or a personal API token sent as
+/// `Authorization: Bearer lst_…`. Only API handlers take this; pages take `SignedIn`, which never
+/// reads the header, so a token opens no page. A token's `Viewer` carries its grant, which
+/// limits every permission to the token's campaign and access.
+pub struct ApiCaller(pub Viewer);
+
+/// Why an API request has no caller: 401 JSON with `WWW-Authenticate: Bearer`.
+pub struct ApiUnauthorized(pub &'static str);
+
+impl IntoResponse for ApiUnauthorized {
+    fn into_response(self) -> Response {
+        let mut resp =
+            (StatusCode::UNAUTHORIZED, axum::Json(json!({ "code": "unauthorized", "message": self.0 })))
+                .into_response();
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header_value =
+            parts.headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("").to_string());
+        match header_value {
+            Some(value) if parts.uri.path().starts_with("/api/") => {
+                bearer_caller(state, &value).await.map(ApiCaller)
+            }
+            _ => match SignedIn::from_request_parts(parts, state).await {
+                Ok(SignedIn(viewer)) => Ok(ApiCaller(viewer)),
+                Err(_) => Err(ApiUnauthorized(
+                    "Sign in first, or send a personal API token (made on /account) as `Authorization: Bearer lst_…`.",
+                )
+                .into_response()),
+            },
+        }
+    }
+}
+
+/// The caller a bearer token stands for, checked at every use: the token exists, is neither
+/// revoked nor expired, its account is enabled and may still read the token's campaign.
+async fn bearer_caller(state: &AppState, header_value: &str) -> Result<Viewer, Response> {
+    use crate::auth::tokens;
+    let refuse = |m: &'static str| ApiUnauthorized(m).into_response();
+    let Some(secret) = tokens::parse_bearer(header_value) else {
+        return Err(refuse("Send the token as `Authorization: Bearer lst_…`."));
+    };
+    if !tokens::looks_like_secret(secret) {
+        return Err(refuse("This is not a luister API token: they start with lst_ and 64 hex characters."));
+    }
+    let failed = |e: StoreError| {
+        tracing::error!(error = %e, "token lookup failed");
+        super::error::Error::internal(anyhow::anyhow!(e)).json().into_response()
+    };
+    let token = match state.store.api_token_by_hash(&tokens::hash(secret)).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound) => {
+            return Err(refuse("Unknown token. Create one on your account page (/account)."));
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let now = state.clock.now();
+    if token.revoked_at.is_some() {
+        return Err(refuse("This token was revoked. Create a new one on your account page (/account)."));
+    }
+    if !token.is_usable(now) {
+        return Err(refuse("This token has expired. Create a new one on your account page (/account)."));
+    }
+    let user = match state.store.user(&token.user_id).await {
+        Ok(u) => u,
+        Err(StoreError::NotFound) => return Err(refuse("The account of this token no longer exists.")),
+        Err(e) => return Err(failed(e)),
+    };
+    if user.disabled {
+        return Err(refuse("The account of this token is disabled."));
+    }
+    let campaigns = state.store.memberships(&user.id).await.map_err(failed)?;
+    let own = Viewer { user, campaigns, token: None };
+    // A facilitator who left the campaign (or an admin who is one no more) takes the token along.
+    if !own.may(Permission::ReadStories(&token.campaign_id)) {
+        return Err(refuse("The account of this token no longer has access to the token's campaign."));
+    }
+    if token.should_touch(now)
+        && let Err(e) = state.store.touch_api_token(&token.id, now).await
+    {
+        tracing::warn!(error = %e, "could not record the token's last use");
+    }
+    tracing::debug!(token_id = %token.id, user_id = %own.user.id, "api token used");
+    Ok(Viewer {
+        token: Some(crate::auth::policy::TokenGrant {
+            token_id: token.id,
+            name: token.name,
+            campaign_id: token.campaign_id,
+            access: token.access,
+        }),
+        ..own
+    })
 }
 
 /// Refusal of a signed-in person, as a page.

@@ -51,6 +51,9 @@ fn period_for(signed: &SignedIn, f: &Filter) -> Period {
 async fn build(state: &AppState, signed: &SignedIn, f: &Filter, lang: Lang) -> Result<Built, DashboardError> {
     let k = state.config.disclosure_threshold.max(1) as u64;
     let mut campaigns = state.store.campaigns().await?;
+    if let Some(id) = signed.0.token_campaign() {
+        campaigns.retain(|c| c.id == id);
+    }
     campaigns.sort_by(|a, b| a.def.title.get(lang).cmp(b.def.title.get(lang)));
     let summary = dashboard::summary(&state.store, &campaigns, k, lang).await?;
     let selected = if f.campaign.is_empty() {
@@ -234,23 +237,21 @@ struct ApiDashboard {
     responses(
         (status = 200, description = "Stories over time and per region, theme trends with tested changes, the action tracker and toets conclusions (docs/dashboard.md); a hidden count is null", body = Object),
         (status = 400, description = "A filter that cannot be read; `message` says how to write it", body = super::openapi::ApiError),
-        (status = 401, description = "Not signed in", body = super::openapi::ApiError),
+        (status = 401, description = "Not signed in and no valid personal API token", body = super::openapi::ApiError),
         (status = 403, description = "The account may not see the dashboard", body = super::openapi::ApiError),
         (status = 404, description = "No such campaign", body = super::openapi::ApiError),
     ),
-    security(("session" = []))
+    security(("bearerAuth" = []), ("session" = []))
 )]
 pub async fn dashboard_api(
-    signed: Result<SignedIn, crate::http::auth::NotSignedIn>,
+    caller: Result<crate::http::auth::ApiCaller, Response>,
     State(state): State<AppState>,
     Query(f): Query<Filter>,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(serde_json::json!({ "code": "unauthorized", "message": "Sign in first." })),
-        )
-            .into_response();
+    // A session or a personal API token (then only the token's campaign, see `build`).
+    let signed = match caller {
+        Ok(c) => SignedIn(c.0),
+        Err(refusal) => return refusal,
     };
     if let Err(d) = signed.0.require(Permission::ViewOverview) {
         return crate::http::auth::api_denied(d);

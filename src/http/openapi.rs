@@ -12,13 +12,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "luister API",
-        description = "Large-scale listening in Dutch youth care. Story submission and receipts are public (a receipt also shows the published results of its campaign); search needs a signed-in session (cookie). Errors are JSON `{code, message}` with stable codes.",
+        description = "Large-scale listening in Dutch youth care. Story submission and receipts are public (a receipt also shows the published results of its campaign); search, the dashboard and a campaign's stories need a signed-in session (cookie) or a personal API token (`Authorization: Bearer lst_…`, made on /account: one campaign, read-only or read-write); tagging takes a read-write token. Errors are JSON `{code, message}` with stable codes.",
     ),
     paths(
         super::api::list_campaigns,
@@ -30,6 +30,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
         super::api::withdraw_receipt_posted,
         super::search::search_api,
         super::dashboard::dashboard_api,
+        super::api::list_stories,
+        super::api::tag_story,
         openapi_json,
         docs,
     ),
@@ -43,6 +45,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
         super::api::Created,
         super::api::StoryResponse,
         super::api::CodeBody,
+        super::api::StoriesPage,
+        super::api::TagRequest,
+        super::api::TagResult,
         crate::actions::results::Results,
         crate::actions::results::ResultAction,
         ApiError,
@@ -80,6 +85,13 @@ impl utoipa::Modify for SessionCookie {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("luister_session"))),
+        );
+        // Personal API tokens (`lst_` and 64 hex characters), see docs/api.md.
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("lst_ token").build(),
+            ),
         );
     }
 }
@@ -271,6 +283,8 @@ mod tests {
         assert_eq!(submit.body, "StoryRequest");
         assert!(submit.responses.iter().any(|(s, _, t)| s == "201" && t == "Created"));
         assert!(ops.iter().any(|o| o.path == "/api/v1/search" && o.secured));
+        assert!(ops.iter().any(|o| o.path == "/api/v1/campaigns/{slug}/stories/{id}/tags" && o.secured));
+        assert_eq!(doc.pointer("/components/securitySchemes/bearerAuth/scheme").unwrap(), "bearer");
         let req = schemas.iter().find(|s| s.name == "StoryRequest").unwrap();
         assert!(req.fields.iter().any(|(f, t, _)| f == "text" && t == "string"), "{:?}", req.fields);
     }

@@ -143,6 +143,9 @@ fn fold_form_fields(params: &mut Params, pairs: &[(String, String)]) -> bool {
 /// The campaigns whose stories the viewer may search (`None`: all, for admins). Only called
 /// after `Permission::SearchStories`, which the steering role does not have.
 fn scope(v: &Viewer) -> Option<Vec<String>> {
+    if let Some(id) = v.token_campaign() {
+        return Some(vec![id.to_string()]);
+    }
     match v.user.role {
         Role::Admin => None,
         _ => Some(v.campaigns.clone()),
@@ -679,25 +682,23 @@ pub struct ApiResults {
     ),
     responses(
         (status = 200, description = "Results, facet counts and snippets", body = ApiResults),
-        (status = 401, description = "Not signed in"),
+        (status = 401, description = "Not signed in and no valid personal API token"),
         (status = 403, description = "The account may not search stories (the steering role)"),
         (status = 422, description = "Malformed query (`message` says what and `at` where, a character offset), or a page beyond the first 10,000 results"),
         (status = 429, description = "Too many searches from this account; `Retry-After` says when to try again"),
         (status = 503, description = "The search index is being rebuilt"),
     ),
-    security(("session" = []))
+    security(("bearerAuth" = []), ("session" = []))
 )]
 pub async fn search_api(
-    signed: Result<SignedIn, super::auth::NotSignedIn>,
+    caller: Result<super::auth::ApiCaller, Response>,
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({ "code": "unauthorized", "message": "Sign in first." })),
-        )
-            .into_response();
+    // A session or a personal API token (then limited to the token's campaign, see `scope`).
+    let signed = match caller {
+        Ok(c) => SignedIn(c.0),
+        Err(refusal) => return refusal,
     };
     if let Err(d) = signed.0.require(Permission::SearchStories) {
         return super::auth::api_denied(d);

@@ -119,6 +119,7 @@ pub trait Store:
     + MapStore
     + SessionStore
     + ActionStore
+    + ApiTokenStore
 {
 }
 
@@ -135,7 +136,8 @@ impl<
         + CoordinationStore
         + MapStore
         + SessionStore
-        + ActionStore,
+        + ActionStore
+        + ApiTokenStore,
 > Store for T
 {
 }

@@ -173,4 +173,10 @@ pub trait StoreTx: Send {
     async fn save_results(&mut self, r: &crate::store::CampaignResults) -> Result<()>;
     /// Adds a quote to the results page (`published`), or removes it.
     async fn set_published_quote(&mut self, q: &crate::store::PublishedQuote, published: bool) -> Result<()>;
+
+    // Personal API tokens (`shared/api_tokens.rs`).
+    async fn create_api_token(&mut self, token: &crate::auth::tokens::ApiToken) -> Result<()>;
+    async fn api_token(&mut self, id: &str) -> Result<crate::auth::tokens::ApiToken>;
+    /// Revokes a live token of the user; `NotFound` otherwise (also for someone else's token).
+    async fn revoke_api_token(&mut self, id: &str, user_id: &str, at: OffsetDateTime) -> Result<()>;
 }

@@ -25,6 +25,9 @@ enum Access {
     Admin,
     /// Only a participant holding an open join code's cookie: nobody with an account, as such.
     Participant,
+    /// Only a read-write personal API token (bearer): no session, whoever it belongs to;
+    /// tests/api/tokens.rs checks the tokens.
+    Token,
 }
 
 use Access::*;
@@ -58,6 +61,8 @@ const TABLE: &[(&str, &str, Access)] = &[
     // Any account.
     ("GET", "/account", SignedIn),
     ("POST", "/account/password", SignedIn),
+    ("POST", "/account/tokens", Workspace),
+    ("POST", "/account/tokens/{id}/revoke", SignedIn),
     ("GET", "/overview", SignedIn),
     ("GET", "/dashboard", SignedIn),
     ("GET", "/api/v1/dashboard", SignedIn),
@@ -68,6 +73,8 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "/manage/campaigns/new/toml", Workspace),
     ("GET", "/search", Workspace),
     ("GET", "/api/v1/search", Workspace),
+    ("GET", "/api/v1/campaigns/{slug}/stories", Campaign),
+    ("POST", "/api/v1/campaigns/{slug}/stories/{id}/tags", Token),
     ("POST", "/search/save", Workspace),
     ("GET", "/sets", Workspace),
     // One campaign: its facilitators and admins.
@@ -249,6 +256,8 @@ fn allowed(access: Access, who: Who) -> bool {
         (Admin, w) => w == Who::Admin,
         // Accounts never hold a participant cookie; tests/api/sessions.rs checks participants.
         (Participant, _) => false,
+        // Sessions never pass a token-only route.
+        (Token, _) => false,
     }
 }
 

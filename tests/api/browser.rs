@@ -416,3 +416,35 @@ async fn facilitator_publishes_two_actions_and_a_storyteller_sees_them_with_thei
         .unwrap();
     assert_eq!(published.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitator_makes_an_api_token_on_the_account_page_sees_it_once_and_revokes_it() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let password = "lange zin met wolken en trompetten";
+    let email = "tokens@browser.example.nl";
+    let user = luister::auth::accounts::create(
+        &app.store,
+        luister::auth::accounts::NewAccount {
+            email: email.into(),
+            name: "Browser token".into(),
+            role: luister::domain::Role::Facilitator,
+            password: password.into(),
+        },
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    run_script_with("tokens.mjs", &app.base, &shots, &[("FACILITATOR_EMAIL", email), ("PASSWORD", password)]);
+    let tokens = app.store.api_tokens_of(&user.id).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert!(tokens[0].revoked_at.is_some() && tokens[0].last_used_at.is_some());
+}

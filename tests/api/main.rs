@@ -34,4 +34,5 @@ mod security;
 mod sessions;
 mod store;
 mod tagging;
+mod tokens;
 mod transfer;

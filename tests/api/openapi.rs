@@ -98,6 +98,37 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
+    // A read-write personal API token of a facilitator of the campaign, sent on every request,
+    // so the generated requests reach past the 401 of search, the dashboard, stories and tags.
+    let user = luister::auth::accounts::create(
+        &app.store,
+        luister::auth::accounts::NewAccount {
+            email: "schemathesis@example.nl".into(),
+            name: "Schemathesis".into(),
+            role: luister::domain::Role::Facilitator,
+            password: "lange zin met wolken en trompetten".into(),
+        },
+        luister::domain::Actor::system(),
+    )
+    .await
+    .unwrap();
+    app.store
+        .set_membership(&app.campaign.id, &user.id, true, &crate::helpers::system_audit())
+        .await
+        .unwrap();
+    let viewer =
+        luister::auth::policy::Viewer { user, campaigns: vec![app.campaign.id.clone()], token: None };
+    let input = luister::accounts::tokens::NewTokenInput {
+        name: "schemathesis".into(),
+        campaign_id: app.campaign.id.clone(),
+        access: "write".into(),
+        expires: String::new(),
+    };
+    let token =
+        luister::accounts::tokens::create(&app.store, &viewer, input, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+    let bearer = format!("Authorization: Bearer {}", token.secret);
     let out = tokio::process::Command::new(&bin)
         .args([
             "run",
@@ -110,6 +141,8 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_document
             "none",
             "--request-timeout",
             "20",
+            "--header",
+            &bearer,
         ])
         .env("NO_COLOR", "1")
         // It keeps a cache of crashes in its working directory: not in the worktree.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod actions;
+mod api_tokens;
 mod audit;
 mod campaigns;
 mod codebook;
@@ -17,6 +18,7 @@ mod story_sets;
 
 pub use accounts::AccountStore;
 pub use actions::{ActionFilter, ActionStore, CampaignResults, PublishedQuote};
+pub use api_tokens::ApiTokenStore;
 pub use audit::AuditStore;
 pub use campaigns::CampaignStore;
 pub use codebook::CodebookStore;

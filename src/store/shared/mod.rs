@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod api_tokens;
 pub mod audit;
 pub mod campaigns;
 pub mod codebook;
@@ -269,6 +270,15 @@ impl StoreTx for Tx {
     }
     async fn insert_cluster(&mut self, cluster: &crate::domain::session::Cluster) -> Result<()> {
         sessions::insert_cluster(&mut self.0, cluster).await
+    }
+    async fn create_api_token(&mut self, token: &crate::auth::tokens::ApiToken) -> Result<()> {
+        api_tokens::create_api_token(&mut self.0, token).await
+    }
+    async fn api_token(&mut self, id: &str) -> Result<crate::auth::tokens::ApiToken> {
+        api_tokens::api_token(&mut self.0, id).await
+    }
+    async fn revoke_api_token(&mut self, id: &str, user_id: &str, at: OffsetDateTime) -> Result<()> {
+        api_tokens::revoke_api_token(&mut self.0, id, user_id, at).await
     }
     async fn insert_join_code(&mut self, code: &crate::domain::session::JoinCode) -> Result<()> {
         sessions::insert_join_code(&mut self.0, code).await
