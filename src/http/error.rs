@@ -286,7 +286,9 @@ mod tests {
 
     #[test]
     fn an_unavailable_store_is_503_with_retry_after_and_code_unavailable() {
-        let resp = Error::from(StoreError::Unavailable("the disk is full (SQLITE_FULL)".into())).json().into_response();
+        let resp = Error::from(StoreError::Unavailable("the disk is full (SQLITE_FULL)".into()))
+            .json()
+            .into_response();
         assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             resp.headers().get(axum::http::header::RETRY_AFTER).unwrap(),

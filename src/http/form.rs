@@ -10,9 +10,9 @@ use super::limits::{self, ClientAddr};
 use super::routes::Routes;
 use super::views::HelpView;
 use super::views::{
-    AboutView, AnswerView, ConsentRuleView, CornerView, ErrorView, FormPage, FormRetryPage, MessagePage, Notice,
-    OptionView, Page,
-    PreviewPage, PromptView, ReceiptCodePage, SegmentView, SignifierView, describe_answer, render,
+    AboutView, AnswerView, ConsentRuleView, CornerView, ErrorView, FormPage, FormRetryPage, MessagePage,
+    Notice, OptionView, Page, PreviewPage, PromptView, ReceiptCodePage, SegmentView, SignifierView,
+    describe_answer, render,
 };
 use crate::analysis::safeguarding::Signal;
 use crate::collect::{self, Consent, Prepared, Submission};
@@ -165,7 +165,12 @@ struct Typed<'a> {
     csrf: &'a CsrfToken,
 }
 
-async fn load_open(state: &AppState, slug: &str, lang: Lang, typed: Option<Typed<'_>>) -> Result<Campaign, Response> {
+async fn load_open(
+    state: &AppState,
+    slug: &str,
+    lang: Lang,
+    typed: Option<Typed<'_>>,
+) -> Result<Campaign, Response> {
     let campaign = match state.store.campaign_by_slug(slug).await {
         Ok(c) => c,
         Err(e) if e.is_unavailable() && typed.is_some() => {

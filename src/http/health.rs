@@ -113,7 +113,8 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     } else {
         None
     };
-    let database = json!({ "backend": backend, "reachable": true, "writable": true, "event_seq": database_seq });
+    let database =
+        json!({ "backend": backend, "reachable": true, "writable": true, "event_seq": database_seq });
     match index_readiness(open, lag, oldest, OffsetDateTime::now_utc()) {
         IndexReadiness::Ready { lag_events } => (
             StatusCode::OK,

@@ -44,11 +44,15 @@ fn current(file: &Path) -> Option<Option<Fault>> {
 }
 
 /// Applies the fault set for `file` to a write transaction that was just begun.
-pub(super) async fn apply_sqlite(file: &Path, tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<()> {
+pub(super) async fn apply_sqlite(
+    file: &Path,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+) -> Result<()> {
     let Some(fault) = current(file) else {
         return Ok(());
     };
-    let query_only = if fault == Some(Fault::ReadOnly) { "PRAGMA query_only = ON" } else { "PRAGMA query_only = OFF" };
+    let query_only =
+        if fault == Some(Fault::ReadOnly) { "PRAGMA query_only = ON" } else { "PRAGMA query_only = OFF" };
     sqlx::query(query_only).execute(&mut **tx).await?;
     if fault == Some(Fault::DiskFull) {
         const ENOSPC: i32 = 28;

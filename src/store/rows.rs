@@ -557,8 +557,9 @@ mod fault_tests {
 
     #[tokio::test]
     async fn a_read_only_sqlite_database_is_unavailable() {
-        let e = sqlite_error(&["CREATE TABLE t (b BLOB)", "PRAGMA query_only = ON"], "INSERT INTO t VALUES (1)")
-            .await;
+        let e =
+            sqlite_error(&["CREATE TABLE t (b BLOB)", "PRAGMA query_only = ON"], "INSERT INTO t VALUES (1)")
+                .await;
         assert!(matches!(map_err(e), StoreError::Unavailable(why) if why.contains("SQLITE_READONLY")));
     }
 

@@ -103,7 +103,9 @@ impl SqliteStore {
     async fn probe_write(&self) -> Result<()> {
         let mut tx = self.begin_sqlx().await?;
         let version: i64 = sqlx::query_scalar(sql::SQLITE_USER_VERSION).fetch_one(&mut *tx).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {version}"))).execute(&mut *tx).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {version}")))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -118,10 +118,15 @@ async fn readyz(app: &TestApp) -> StatusCode {
 async fn until_ready(app: &TestApp, within: Duration) -> Duration {
     let start = Instant::now();
     loop {
-        if readyz(app).await == StatusCode::OK {
+        let resp = app.get("/readyz").await;
+        if resp.status() == StatusCode::OK {
             return start.elapsed();
         }
-        assert!(start.elapsed() < within, "/readyz not 200 within {within:?} after the fault went away");
+        let body = resp.text().await.unwrap_or_default();
+        assert!(
+            start.elapsed() < within,
+            "/readyz not 200 within {within:?} after the fault went away: {body}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -139,7 +144,10 @@ async fn assert_nothing_acknowledged_lost(app: &TestApp, store: &luister::store:
         if app.search.applied_seq() >= last && indexed == stored as u64 {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "the index did not catch up: {indexed} of {stored}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the index did not catch up: {indexed} of {stored}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -228,7 +236,8 @@ async fn a_full_disk_keeps_the_typed_story_and_asks_to_try_again() {
     let en = confirm_fields(&app, "en").await;
     faults::inject(&db_file(&app), Fault::DiskFull);
 
-    let html = assert_form_kept_everything(post_fields(&app, &format!("/c/{SLUG}/submit"), &nl).await, "nl").await;
+    let html =
+        assert_form_kept_everything(post_fields(&app, &format!("/c/{SLUG}/submit"), &nl).await, "nl").await;
     assert_form_kept_everything(post_fields(&app, &format!("/c/{SLUG}/submit"), &en).await, "en").await;
     assert_eq!(app.store.count_stories(&app.campaign.id).await.unwrap(), 0);
 
@@ -291,7 +300,9 @@ async fn the_service_recovers_by_itself_when_the_disk_has_room_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_really_full_tmpfs_refuses_stories_with_503_keeps_the_form_and_recovers_when_emptied() {
     let Some(fs) = Tmpfs::mount("16m") else {
-        eprintln!("SKIPPING the tmpfs full-disk test: this machine does not allow mounting a tmpfs (the injected tests ran)");
+        eprintln!(
+            "SKIPPING the tmpfs full-disk test: this machine does not allow mounting a tmpfs (the injected tests ran)"
+        );
         return;
     };
     let app = sqlite_app_on(Some(fs.path())).await;
@@ -305,7 +316,9 @@ async fn a_really_full_tmpfs_refuses_stories_with_503_keeps_the_form_and_recover
     for n in 2..40 {
         let resp = post_api_story(&app, n).await;
         match resp.status() {
-            StatusCode::CREATED => acknowledged.push(resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().into()),
+            StatusCode::CREATED => {
+                acknowledged.push(resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().into())
+            }
             StatusCode::SERVICE_UNAVAILABLE => {
                 assert_eq!(resp.headers()["retry-after"], "5");
                 assert_eq!(resp.json::<Value>().await.unwrap()["code"], "unavailable");
@@ -350,7 +363,10 @@ async fn a_read_only_database_keeps_the_typed_story_answers_503_and_recovers_whe
     if !remounted {
         faults::inject(&db_file(&app), Fault::ReadOnly);
     }
-    eprintln!("read-only database: {}", if remounted { "tmpfs remounted ro" } else { "injected (query_only)" });
+    eprintln!(
+        "read-only database: {}",
+        if remounted { "tmpfs remounted ro" } else { "injected (query_only)" }
+    );
 
     assert_form_kept_everything(post_fields(&app, &format!("/c/{SLUG}/submit"), &en).await, "en").await;
     let resp = post_api_story(&app, 2).await;
@@ -400,6 +416,8 @@ impl PgProxy {
                 }
                 let upstream = upstream.clone();
                 let mut cuts = cuts.clone();
+                // Only a cut after this connection was made ends it.
+                cuts.borrow_and_update();
                 tokio::spawn(async move {
                     let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else { return };
                     tokio::select! {
@@ -450,6 +468,8 @@ async fn postgres_going_away_under_load_loses_no_acknowledged_story_and_recovers
         let url = c.database_url.clone().unwrap();
         direct_url = url.clone();
         c.database_url = Some(url.replacen(&upstream, &format!("127.0.0.1:{proxy_port}"), 1));
+        c.stories_per_client_per_hour = 1_000_000;
+        c.story_burst = 100_000;
     })
     .await
     .unwrap();
