@@ -22,8 +22,15 @@ pub enum ErrorKind {
     TooLarge,
     /// Too many requests; try again after this many seconds.
     TooManyRequests(u64),
+    /// The database cannot take the request for a moment (see `StoreError::Unavailable`);
+    /// nothing was changed. 503 with `Retry-After: UNAVAILABLE_RETRY_AFTER_SECONDS`.
+    Unavailable(String),
     Internal(std::sync::Arc<anyhow::Error>),
 }
+
+/// What `Retry-After` says when the database is away: PostgreSQL restarts and a full disk being
+/// cleared take seconds, and a client that waits this long finds it back in most cases.
+pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
 
 /// How to show the error.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +83,7 @@ impl Error {
             ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +120,7 @@ impl From<StoreError> for Error {
             StoreError::NotFound => ErrorKind::NotFound,
             StoreError::Conflict(rule) => ErrorKind::Conflict(rule),
             StoreError::Invalid(m) => ErrorKind::BadRequest(m),
+            StoreError::Unavailable(why) => ErrorKind::Unavailable(why),
             StoreError::Other(e) => ErrorKind::Internal(std::sync::Arc::new(e)),
         })
     }
@@ -132,6 +141,12 @@ impl IntoResponse for Error {
         let mut resp = self.body(status, self.render.unwrap_or(Render::Html(Lang::Nl)));
         if let ErrorKind::TooManyRequests(wait) = self.kind {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(wait));
+        }
+        if let ErrorKind::Unavailable(_) = self.kind {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECONDS),
+            );
         }
         if self.render.is_none() {
             resp.extensions_mut().insert(Undecided(self.kind));
@@ -203,6 +218,13 @@ impl Error {
                         "code": "too_many_requests",
                         "message": format!("Too many requests; try again in {wait} seconds."),
                     }),
+                    ErrorKind::Unavailable(_) => json!({
+                        "code": "unavailable",
+                        "message": format!(
+                            "The database is unavailable for a moment; nothing was stored or changed. \
+                             Send the same request again in {UNAVAILABLE_RETRY_AFTER_SECONDS} seconds."
+                        ),
+                    }),
                     ErrorKind::Internal(_) => json!({
                         "code": "internal",
                         "message": "Something went wrong on our side. Please try again later.",
@@ -218,6 +240,7 @@ impl Error {
                     ErrorKind::BadRequest(m) | ErrorKind::Conflict(m) => (t.error_title, m.clone()),
                     ErrorKind::TooManyRequests(wait) => (t.wait_title, t.wait_text(*wait)),
                     ErrorKind::TooLarge => (t.too_large_title, t.too_large_text.to_string()),
+                    ErrorKind::Unavailable(_) => unavailable_text(lang),
                     ErrorKind::Unprocessable(errors) => {
                         (t.errors_title, errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(" "))
                     }
@@ -235,5 +258,44 @@ impl Error {
                 )
             }
         }
+    }
+}
+
+/// Heading and text of the page for `Unavailable`, in the page's language: not saved yet, not
+/// the visitor's fault, try again in a moment.
+pub fn unavailable_text(lang: Lang) -> (&'static str, String) {
+    match lang {
+        Lang::Nl => (
+            "Nog niet bewaard",
+            "Het lukte ons even niet om dit te bewaren. Het lag niet aan jou en er is niets veranderd. \
+             Probeer het over een paar seconden opnieuw."
+                .into(),
+        ),
+        Lang::En => (
+            "Not saved yet",
+            "We could not save this just now. It was not your fault and nothing was changed. \
+             Please try again in a few seconds."
+                .into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_store_is_503_with_retry_after_and_code_unavailable() {
+        let resp = Error::from(StoreError::Unavailable("the disk is full (SQLITE_FULL)".into()))
+            .json()
+            .into_response();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            resp.headers().get(axum::http::header::RETRY_AFTER).unwrap(),
+            &UNAVAILABLE_RETRY_AFTER_SECONDS.to_string()
+        );
+        let page = Error::from(StoreError::Unavailable("x".into())).html(Lang::En).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(page.headers().contains_key(axum::http::header::RETRY_AFTER));
     }
 }

@@ -10,8 +10,9 @@ use super::limits::{self, ClientAddr};
 use super::routes::Routes;
 use super::views::HelpView;
 use super::views::{
-    AboutView, AnswerView, ConsentRuleView, CornerView, ErrorView, FormPage, MessagePage, OptionView, Page,
-    PreviewPage, PromptView, ReceiptCodePage, SegmentView, SignifierView, describe_answer, render,
+    AboutView, AnswerView, ConsentRuleView, CornerView, ErrorView, FormPage, FormRetryPage, MessagePage,
+    Notice, OptionView, Page, PreviewPage, PromptView, ReceiptCodePage, SegmentView, SignifierView,
+    describe_answer, render,
 };
 use crate::analysis::safeguarding::Signal;
 use crate::collect::{self, Consent, Prepared, Submission};
@@ -155,9 +156,27 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     cleaned.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| s.to_string())
 }
 
-async fn load_open(state: &AppState, slug: &str, lang: Lang) -> Result<Campaign, Response> {
+/// What was typed, for when the campaign cannot be read: the answer then keeps it (see
+/// `retry_page`) instead of losing it to an error page.
+struct Typed<'a> {
+    values: &'a FormValues,
+    /// Where the form was going (`/c/{slug}/preview` or `/submit`).
+    action: String,
+    csrf: &'a CsrfToken,
+}
+
+async fn load_open(
+    state: &AppState,
+    slug: &str,
+    lang: Lang,
+    typed: Option<Typed<'_>>,
+) -> Result<Campaign, Response> {
     let campaign = match state.store.campaign_by_slug(slug).await {
         Ok(c) => c,
+        Err(e) if e.is_unavailable() && typed.is_some() => {
+            let typed = typed.expect("checked above");
+            return Err(retry_page(lang, typed.values, &typed.action, typed.csrf));
+        }
         Err(e) => return Err(Error::from(e).html(lang).into_response()),
     };
     let lang = campaign.def.pick_lang(lang);
@@ -187,7 +206,7 @@ async fn show_form(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let wanted = Lang::from_param(q.lang.as_deref());
-    let campaign = match load_open(&state, &slug, wanted).await {
+    let campaign = match load_open(&state, &slug, wanted, None).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -205,7 +224,8 @@ async fn edit(
 ) -> Response {
     let values = FormValues(fields);
     let wanted = Lang::from_param(q.lang.as_deref().or(Some(values.get("lang"))));
-    let campaign = match load_open(&state, &slug, wanted).await {
+    let typed = Typed { values: &values, action: format!("/c/{slug}/edit"), csrf: &csrf };
+    let campaign = match load_open(&state, &slug, wanted, Some(typed)).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -238,7 +258,8 @@ async fn preview(
         return refusal;
     }
     let wanted = Lang::from_param(Some(values.get("lang")));
-    let campaign = match load_open(&state, &slug, wanted).await {
+    let typed = Typed { values: &values, action: format!("/c/{slug}/preview"), csrf: &csrf };
+    let campaign = match load_open(&state, &slug, wanted, Some(typed)).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -261,7 +282,8 @@ async fn submit(
         return refusal;
     }
     let wanted = Lang::from_param(Some(values.get("lang")));
-    let campaign = match load_open(&state, &slug, wanted).await {
+    let typed = Typed { values: &values, action: format!("/c/{slug}/submit"), csrf: &csrf };
+    let campaign = match load_open(&state, &slug, wanted, Some(typed)).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -329,8 +351,75 @@ async fn submit(
                 },
             )
         }
+        // Not stored: the form comes back with everything typed (and the same submission
+        // token, so a retry after a commit whose answer was lost stores the story once).
+        Err(e) if e.is_unavailable() => {
+            collect::count_refused_for("unavailable");
+            unsaved_form(&campaign, lang, &values, &csrf)
+        }
         Err(e) => Error::from(e).html(lang).into_response(),
     }
+}
+
+/// The form again, filled in as it was sent, with the message that the story could not be
+/// saved yet: 503 with Retry-After, like the API.
+fn unsaved_form(campaign: &Campaign, lang: Lang, values: &FormValues, csrf: &CsrfToken) -> Response {
+    let mut view = form_view(campaign, lang, values, &[], csrf);
+    view.unavailable = Some(unsaved_notice(lang));
+    view.token = submission_token(values).unwrap_or_default();
+    with_retry_after(render(StatusCode::SERVICE_UNAVAILABLE, true, &view))
+}
+
+fn unsaved_notice(lang: Lang) -> Notice {
+    let (heading, text) = match lang {
+        Lang::Nl => (
+            "Je verhaal is nog niet bewaard",
+            "Het lukte ons even niet om je verhaal te bewaren. Het lag niet aan jou: alles wat je typte staat er nog. \
+             Probeer het over een paar seconden opnieuw.",
+        ),
+        Lang::En => (
+            "Your story has not been saved yet",
+            "We could not save your story just now. It was not your fault: everything you typed is still here. \
+             Please try again in a few seconds.",
+        ),
+    };
+    Notice { heading: heading.into(), text: text.into() }
+}
+
+/// When the campaign itself could not be read: a page that holds everything typed and posts it
+/// again to where it was going, so nothing is lost while the database is away.
+fn retry_page(lang: Lang, values: &FormValues, action: &str, csrf: &CsrfToken) -> Response {
+    let notice = unsaved_notice(lang);
+    let hidden = values.0.iter().filter(|(k, _)| k != "_csrf").cloned().collect();
+    let page = Page::new(lang, &notice.heading).private().with_csrf(csrf);
+    let button = match lang {
+        Lang::Nl => "Probeer opnieuw",
+        Lang::En => "Try again",
+    };
+    let view = FormRetryPage {
+        page,
+        heading: notice.heading,
+        text: notice.text,
+        action: action.to_string(),
+        hidden,
+        story_text: values.get("text").to_string(),
+        button: button.into(),
+    };
+    with_retry_after(render(StatusCode::SERVICE_UNAVAILABLE, true, &view))
+}
+
+fn with_retry_after(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(super::error::UNAVAILABLE_RETRY_AFTER_SECONDS),
+    );
+    resp
+}
+
+/// The submission token the form carried, if it is one this service hands out (32 hex digits).
+fn submission_token(values: &FormValues) -> Option<String> {
+    let token = values.get("token").trim();
+    (token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_string())
 }
 
 fn field_target(field: &str) -> String {
@@ -552,6 +641,8 @@ fn form_view(
         guardian_checked: values.has("consent_guardian", "yes"),
         about: about_view(campaign, lang),
         preview: false,
+        unavailable: None,
+        token: String::new(),
     }
 }
 
@@ -697,7 +788,8 @@ fn preview_page(
     let t = super::i18n::ui(lang);
     let hidden: Vec<(String, String)> =
         values.0.iter().filter(|(k, _)| k != "token" && k != "lang").cloned().collect();
-    let token = uuid::Uuid::new_v4().simple().to_string();
+    // An attempt that could not be saved comes back with its token: the retry keeps it.
+    let token = submission_token(values).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let tpl = PreviewPage {
         page: Page::new(lang, t.step2).private().with_csrf(csrf),
         help: help_view(lang, &p.safeguarding.signals),

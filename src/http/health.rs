@@ -1,7 +1,8 @@
 //! `/healthz` for load balancers and operators: 200 when the database answers, 503 when not.
 //! `/readyz` for taking an instance into rotation: 200 only when the database answers and this
 //! instance's search index is within a few seconds of it (a freshly started instance that is
-//! still rebuilding its index would otherwise answer searches with old results).
+//! still rebuilding its index would otherwise answer searches with old results), and a write
+//! would be taken (a full disk or a read-only database file answers reads but refuses stories).
 
 use super::AppState;
 use super::routes::Routes;
@@ -86,6 +87,18 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             );
         }
     };
+    if let Err(e) = state.store.check_writable().await {
+        tracing::warn!(error = %e, "readiness: the database does not take writes");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "unavailable",
+                "database": { "backend": backend, "reachable": true, "writable": false, "event_seq": database_seq,
+                              "reason": "the database does not take writes now (full disk, read-only file or server)" },
+                "index": { "event_seq": state.search.applied_seq() },
+            })),
+        );
+    }
     let applied = state.search.applied_seq();
     let lag = (database_seq - applied).max(0);
     let open = matches!(state.search.status(), crate::search::engine::Status::Ready);
@@ -100,7 +113,8 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     } else {
         None
     };
-    let database = json!({ "backend": backend, "reachable": true, "event_seq": database_seq });
+    let database =
+        json!({ "backend": backend, "reachable": true, "writable": true, "event_seq": database_seq });
     match index_readiness(open, lag, oldest, OffsetDateTime::now_utc()) {
         IndexReadiness::Ready { lag_events } => (
             StatusCode::OK,

@@ -61,7 +61,8 @@ pub struct ApiDoc;
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     /// Stable: `not_found`, `bad_request`, `conflict`, `validation_failed`, `too_large`,
-    /// `too_many_requests`, `rate_limited`, `unauthorized`, `forbidden`, `internal`, …
+    /// `too_many_requests`, `rate_limited`, `unauthorized`, `forbidden`, `internal`,
+    /// `unavailable` (503 with `Retry-After`: the database is away for a moment), …
     pub code: String,
     /// For people, in English unless the client prefers Dutch.
     pub message: String,

@@ -195,6 +195,32 @@ pub struct FormPage {
     pub about: AboutView,
     /// Shown in the workspace as a preview: says so, and sends nothing.
     pub preview: bool,
+    /// Heading and text when the story could not be saved because the database was away.
+    pub unavailable: Option<Notice>,
+    /// The submission token of an earlier attempt, carried so that a retry that reaches the
+    /// database twice stores the story once.
+    pub token: String,
+}
+
+/// A heading and a text shown above a form.
+pub struct Notice {
+    pub heading: String,
+    pub text: String,
+}
+
+/// When even the campaign could not be read (the database is away): everything typed, kept in
+/// hidden fields of a form that posts it again to where it was going.
+#[derive(Template)]
+#[template(path = "form_retry.html")]
+pub struct FormRetryPage {
+    pub page: Page,
+    pub heading: String,
+    pub text: String,
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    /// The story as typed, shown so the teller sees it is not lost.
+    pub story_text: String,
+    pub button: String,
 }
 
 impl FormPage {

@@ -36,6 +36,9 @@
 //! sets, coding samples), compiled once per backend; `sqlite.rs` and `postgres.rs` hold only what
 //! differs. SQL texts live in `sql.rs`, row types in `rows.rs`.
 
+#[cfg(feature = "faults")]
+#[doc(hidden)]
+pub mod faults;
 pub mod maps;
 mod parts;
 mod postgres;
@@ -66,14 +69,29 @@ pub enum StoreError {
     /// Stored data or input that breaks a domain rule (e.g. an incompatible form change).
     #[error("invalid: {0}")]
     Invalid(String),
+    /// The database cannot take the request now but may in a moment: the connection was lost
+    /// or refused, no connection became free in time, the disk is full, the file is read-only
+    /// or locked past the busy timeout, or PostgreSQL is shutting down. Nothing was written;
+    /// the caller may try again (HTTP: 503 with Retry-After). The string says which, without
+    /// any stored data.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
 
+impl StoreError {
+    /// Whether trying again later may succeed (`Unavailable`), as opposed to a refusal.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// `RowNotFound` is `NotFound`, a uniqueness violation is `Conflict` named by its rule; every
-/// other database error is `Other`.
+/// `RowNotFound` is `NotFound`, a uniqueness violation is `Conflict` named by its rule, a lost
+/// connection or a full, read-only or locked database is `Unavailable`; every other database
+/// error is `Other`.
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
         rows::map_err(e)

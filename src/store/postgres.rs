@@ -29,15 +29,24 @@ pub struct PostgresStore {
 /// Key of the advisory lock that orders story event appends (any constant unique to luister).
 const EVENT_LOCK_KEY: i64 = 0x006c_7569_7374_6572;
 
+/// How long a request waits for a PostgreSQL connection before it is answered 503.
+pub const ACQUIRE_TIMEOUT_SECONDS: u64 = 3;
+
 impl PostgresStore {
     pub const NAME: &'static str = "postgres";
 
     pub async fn connect(url: &str) -> anyhow::Result<PostgresStore> {
         let options = PgConnectOptions::from_str(url)
             .with_context(|| format!("reading PostgreSQL URL '{}'", super::redact_url(url)))?;
+        // While PostgreSQL is away (a restart, a network cut) a request must fail within a few
+        // seconds with 503, not hang: acquire_timeout bounds the wait for a connection, also
+        // the reconnect attempts inside it. test_before_acquire (sqlx's default, set to say it
+        // is relied on) pings an idle connection before lending it, so connections cut by the
+        // restart are dropped and replaced instead of failing the request that gets them.
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(ACQUIRE_TIMEOUT_SECONDS))
+            .test_before_acquire(true)
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to PostgreSQL at {}", super::redact_url(url)))?;
@@ -59,6 +68,18 @@ impl PostgresStore {
 
     async fn begin_sqlx(&self) -> Result<sqlx::Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A standby or a server set read-only refuses writes; a lost server fails the query.
+    async fn probe_write(&self) -> Result<()> {
+        let writable: bool = sqlx::query_scalar(sql::POSTGRES_WRITABLE).fetch_one(&self.pool).await?;
+        if writable {
+            Ok(())
+        } else {
+            Err(super::StoreError::Unavailable(
+                "PostgreSQL is read-only (a standby, or default_transaction_read_only)".into(),
+            ))
+        }
     }
 
     async fn run_migrations(&self) -> Result<()> {

@@ -439,8 +439,15 @@ pub fn stories(rows: Vec<StoryRow>) -> Result<Vec<Story>> {
     rows.into_iter().map(Story::try_from).collect()
 }
 
-/// Maps a unique-constraint violation to `Conflict` naming the rule, anything else to `Other`.
+/// Maps a unique-constraint violation to `Conflict` naming the rule, a fault that may pass
+/// (see `unavailable`) to `Unavailable`, anything else to `Other`.
 pub fn map_err(e: sqlx::Error) -> StoreError {
+    if let Some(why) = unavailable(&e) {
+        // Logged here, once per failed statement, so the operator sees the fault itself and
+        // not only the 503s; sqlx errors carry no bound values, so no story text.
+        tracing::warn!(reason = %why, error = %e, "database unavailable");
+        return StoreError::Unavailable(why);
+    }
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(db) if db.is_unique_violation() => {
@@ -463,5 +470,139 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
             StoreError::Conflict(rule.to_string())
         }
         _ => StoreError::Other(anyhow::Error::new(e)),
+    }
+}
+
+/// Why a database error is a fault that may pass by itself (and the request may be tried
+/// again), or `None` for errors that will come back the same way (bad SQL, constraint, decode).
+pub fn unavailable(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::PoolTimedOut => Some("no database connection could be had in time".into()),
+        sqlx::Error::PoolClosed => Some("the connection pool is closed".into()),
+        sqlx::Error::WorkerCrashed => Some("the SQLite worker stopped".into()),
+        sqlx::Error::Io(io) => Some(format!("lost or refused connection ({})", io.kind())),
+        sqlx::Error::Tls(_) => Some("the TLS connection failed".into()),
+        // A connection cut off mid-message reads as a protocol error.
+        sqlx::Error::Protocol(_) => Some("the connection broke off mid-message".into()),
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                postgres_unavailable(pg.code())
+            } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                sqlite_unavailable(db.code()?.parse().ok()?)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// SQLite result codes (the primary code is the low byte of the extended one) that are a
+/// state of the disk or of other connections, not of the statement.
+fn sqlite_unavailable(extended: i32) -> Option<String> {
+    let why = match extended & 0xff {
+        5 => "the database stayed locked past the busy timeout (SQLITE_BUSY)",
+        6 => "a table stayed locked (SQLITE_LOCKED)",
+        7 => "SQLite ran out of memory (SQLITE_NOMEM)",
+        8 => "the database file is read-only (SQLITE_READONLY)",
+        10 => "the disk reported an I/O error (SQLITE_IOERR)",
+        13 => "the disk is full (SQLITE_FULL)",
+        14 => "the database file could not be opened (SQLITE_CANTOPEN)",
+        15 => "the file lock protocol failed (SQLITE_PROTOCOL)",
+        _ => return None,
+    };
+    Some(why.into())
+}
+
+/// PostgreSQL SQLSTATEs of a server that is going away, full or read-only.
+fn postgres_unavailable(sqlstate: &str) -> Option<String> {
+    let why = match sqlstate {
+        "57P01" => "PostgreSQL is shutting down (admin shutdown)",
+        "57P02" => "PostgreSQL crashed (crash shutdown)",
+        "57P03" => "PostgreSQL does not accept connections yet",
+        "53100" => "the PostgreSQL disk is full",
+        "53200" => "PostgreSQL ran out of memory",
+        "53300" => "PostgreSQL has too many connections",
+        "25006" => "PostgreSQL is read-only (a standby, or default_transaction_read_only)",
+        s if s.starts_with("08") => "the PostgreSQL connection failed",
+        _ => return None,
+    };
+    Some(why.into())
+}
+
+#[cfg(test)]
+mod fault_tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// A real SQLite error from an in-memory database, by running `setup` then `failing`.
+    async fn sqlite_error(setup: &[&str], failing: &str) -> sqlx::Error {
+        let mut c = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        for s in setup {
+            sqlx::query(sqlx::AssertSqlSafe(*s)).execute(&mut c).await.unwrap();
+        }
+        sqlx::query(sqlx::AssertSqlSafe(failing)).execute(&mut c).await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_full_sqlite_database_is_unavailable() {
+        // max_page_count caps the file the way a full disk does: SQLITE_FULL on the insert.
+        let e = sqlite_error(
+            &["CREATE TABLE t (b BLOB)", "PRAGMA max_page_count = 3"],
+            "INSERT INTO t VALUES (zeroblob(100000))",
+        )
+        .await;
+        assert!(matches!(map_err(e), StoreError::Unavailable(why) if why.contains("SQLITE_FULL")));
+    }
+
+    #[tokio::test]
+    async fn a_read_only_sqlite_database_is_unavailable() {
+        let e =
+            sqlite_error(&["CREATE TABLE t (b BLOB)", "PRAGMA query_only = ON"], "INSERT INTO t VALUES (1)")
+                .await;
+        assert!(matches!(map_err(e), StoreError::Unavailable(why) if why.contains("SQLITE_READONLY")));
+    }
+
+    #[tokio::test]
+    async fn bad_sql_and_constraints_are_not_unavailable() {
+        let e = sqlite_error(&[], "SELECT * FROM no_such_table").await;
+        assert!(matches!(map_err(e), StoreError::Other(_)));
+        let e = sqlite_error(
+            &["CREATE TABLE t (k TEXT UNIQUE)", "INSERT INTO t VALUES ('submission_key')"],
+            "INSERT INTO t VALUES ('submission_key')",
+        )
+        .await;
+        assert!(matches!(map_err(e), StoreError::Conflict(_)));
+        assert!(matches!(map_err(sqlx::Error::RowNotFound), StoreError::NotFound));
+    }
+
+    #[test]
+    fn lost_connections_and_pool_timeouts_are_unavailable() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(map_err(sqlx::Error::Io(refused)).is_unavailable());
+        assert!(map_err(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(map_err(sqlx::Error::PoolClosed).is_unavailable());
+        assert!(map_err(sqlx::Error::Protocol("unexpected end of stream".into())).is_unavailable());
+        assert!(!map_err(sqlx::Error::ColumnNotFound("x".into())).is_unavailable());
+    }
+
+    #[test]
+    fn postgres_shutdown_and_connection_states_are_unavailable_and_others_not() {
+        for state in ["57P01", "57P02", "57P03", "08006", "08001", "53100", "25006"] {
+            assert!(postgres_unavailable(state).is_some(), "{state}");
+        }
+        for state in ["23505", "42P01", "40001", "22001"] {
+            assert!(postgres_unavailable(state).is_none(), "{state}");
+        }
+    }
+
+    #[test]
+    fn extended_sqlite_codes_count_by_their_primary_code() {
+        // SQLITE_IOERR_WRITE (778), SQLITE_READONLY_DBMOVED (1032), SQLITE_BUSY_SNAPSHOT (517).
+        assert!(sqlite_unavailable(778).unwrap().contains("SQLITE_IOERR"));
+        assert!(sqlite_unavailable(1032).unwrap().contains("SQLITE_READONLY"));
+        assert!(sqlite_unavailable(517).unwrap().contains("SQLITE_BUSY"));
+        // SQLITE_CONSTRAINT (19), SQLITE_ERROR (1).
+        assert!(sqlite_unavailable(19).is_none() && sqlite_unavailable(1).is_none());
     }
 }

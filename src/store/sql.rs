@@ -260,6 +260,11 @@ pub const ACQUIRE_LEASE: &str = "INSERT INTO leases (name, holder, expires_at) V
      WHERE leases.holder = excluded.holder OR leases.expires_at < $4";
 pub const RELEASE_LEASE: &str = "DELETE FROM leases WHERE name = $1 AND holder = $2";
 pub const PING: &str = "SELECT 1";
+/// Read back before the readiness write probe rewrites it (SQLite).
+pub const SQLITE_USER_VERSION: &str = "PRAGMA user_version";
+/// True on a primary that takes writes (PostgreSQL).
+pub const POSTGRES_WRITABLE: &str =
+    "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'";
 
 // Backups (SQLite): a snapshot copy, and the checks a file must pass before it is restored.
 pub const SQLITE_VACUUM_INTO: &str = "VACUUM INTO $1";

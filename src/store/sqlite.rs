@@ -27,6 +27,9 @@ type Backend = SqliteStore;
 pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
+    /// The database file, as the fault hook (feature `faults`) names it.
+    #[cfg_attr(not(feature = "faults"), allow(dead_code))]
+    file: std::path::PathBuf,
 }
 
 impl SqliteStore {
@@ -55,8 +58,10 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .with_context(|| format!("opening SQLite database {}", options.get_filename().display()))?;
+        let file = options.get_filename().to_path_buf();
+        let file = std::fs::canonicalize(&file).unwrap_or(file);
         let read = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        Ok(SqliteStore { write, read })
+        Ok(SqliteStore { write, read, file })
     }
 
     fn pools(&self) -> Vec<super::PoolUse> {
@@ -74,7 +79,35 @@ impl SqliteStore {
     }
 
     async fn begin_sqlx(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
-        Ok(self.write.begin().await?)
+        let mut conn = self.write.acquire().await?;
+        // A full disk or an I/O error makes SQLite roll the transaction back by itself; sqlx's
+        // ROLLBACK then fails and it still counts the connection as inside a transaction, so the
+        // next "begin" would only open a savepoint and its "commit" would commit nothing: the
+        // story acknowledged, then lost (found by the tmpfs full-disk test). Such a connection
+        // is closed and a fresh one opened.
+        if sqlx::Connection::is_in_transaction(&*conn) {
+            tracing::warn!("SQLite writer connection left inside a failed transaction: reopening it");
+            conn.close().await?;
+            conn = self.write.acquire().await?;
+        }
+        #[cfg_attr(not(feature = "faults"), allow(unused_mut))]
+        let mut tx = sqlx::Transaction::begin(conn, None).await?;
+        #[cfg(feature = "faults")]
+        super::faults::apply_sqlite(&self.file, &mut tx).await?;
+        Ok(tx)
+    }
+
+    /// Writes to the file as a story would (a header write through the WAL, made durable), so
+    /// a full disk or a read-only file shows here and not only on the next story. The value
+    /// written is the one already there: `user_version` is not used otherwise.
+    async fn probe_write(&self) -> Result<()> {
+        let mut tx = self.begin_sqlx().await?;
+        let version: i64 = sqlx::query_scalar(sql::SQLITE_USER_VERSION).fetch_one(&mut *tx).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {version}")))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn run_migrations(&self) -> Result<()> {

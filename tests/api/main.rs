@@ -16,6 +16,8 @@ mod dashboard;
 mod discovery;
 mod durability;
 mod exports;
+#[cfg(feature = "faults")]
+mod faults;
 mod followers;
 mod form;
 mod hardening;

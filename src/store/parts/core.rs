@@ -11,6 +11,10 @@ pub trait StoreCore: Send + Sync + 'static {
     /// Applies the backend's migrations.
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+    /// Whether a write would be taken now: `Unavailable` when the disk is full, the file or
+    /// server is read-only, or the database is away. SQLite writes one durable header change
+    /// (the value already there); PostgreSQL asks whether it is in recovery or read-only.
+    async fn check_writable(&self) -> Result<()>;
     /// Opens a transaction for a change of several steps (see the module docs). On SQLite it
     /// holds the only writer until it commits or drops: keep it short, and call no `Store` write
     /// method while it is open (that would wait for it forever).

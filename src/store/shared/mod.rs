@@ -338,6 +338,9 @@ impl crate::store::StoreCore for Backend {
         sqlx::query(crate::store::sql::PING).execute(&mut *self.reader().await?).await?;
         Ok(())
     }
+    async fn check_writable(&self) -> Result<()> {
+        self.probe_write().await
+    }
     async fn durability_warnings(&self) -> Result<Vec<String>> {
         self.check_durability().await
     }
