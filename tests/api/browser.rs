@@ -416,3 +416,31 @@ async fn facilitator_publishes_two_actions_and_a_storyteller_sees_them_with_thei
         .unwrap();
     assert_eq!(published.len(), 2);
 }
+
+/// Issue 12, done when: the steering demo account sees the dashboard of the demo with small
+/// cells hidden, and prints it (tests/browser/dashboard.mjs: print media and an A4 PDF; no count
+/// below k, the filter and navigation gone, charts within A4's width).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_steering_demo_account_prints_the_dashboard_on_a4_with_small_cells_hidden() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let (campaign, _) = luister::transfer::import::load_demo(app.store.clone(), 1_000).await.unwrap();
+    let accounts = luister::auth::accounts::create_demo_users(&app.store, &campaign.id).await.unwrap();
+    let (email, _, password) = accounts
+        .iter()
+        .find(|(_, role, _)| *role == luister::domain::Role::Steering)
+        .expect("the demo has a steering account")
+        .clone();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    // The test app runs with the default threshold.
+    let k = luister::config::Config::default().disclosure_threshold.max(1).to_string();
+    run_script_with(
+        "dashboard.mjs",
+        &app.base,
+        &shots,
+        &[("STEERING_EMAIL", &email), ("PASSWORD", &password), ("K", &k)],
+    );
+}
