@@ -426,7 +426,7 @@ async fn the_steering_demo_account_prints_the_dashboard_on_a4_with_small_cells_h
         return;
     }
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let (campaign, _) = luister::transfer::import::load_demo(app.store.clone(), 1_000).await.unwrap();
+    let (campaign, _) = luister::transfer::import::load_demo(app.store.clone(), 600).await.unwrap();
     let accounts = luister::auth::accounts::create_demo_users(&app.store, &campaign.id).await.unwrap();
     let (email, _, password) = accounts
         .iter()

@@ -10,11 +10,11 @@ use luister::domain::Role;
 use luister::domain::theme::{TagSource, TagState};
 use reqwest::StatusCode;
 
-/// The links of the page's download block, with `&amp;` read back as `&`.
+/// The links of the page's download block, with HTML escapes read back.
 fn download_links(page: &str) -> Vec<String> {
     let start = page.find("id=\"map-download\"").expect("the page has a download block");
     let block = &page[start..start + page[start..].find("</section>").unwrap()];
-    block.split("href=\"").skip(1).map(|s| s[..s.find('"').unwrap()].replace("&amp;", "&")).collect()
+    block.split("href=\"").skip(1).map(|s| crate::helpers::unescape(&s[..s.find('"').unwrap()])).collect()
 }
 
 /// Freezes the live map of the tagged campaign as the signed-in facilitator; returns its page.
