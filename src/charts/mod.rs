@@ -198,12 +198,16 @@ pub struct DataTable {
 }
 
 impl DataTable {
-    /// The table as CSV (RFC 4180, with a header row).
+    /// The table as CSV (RFC 4180, with a header row). Labels are theme names, group values
+    /// and answers people typed, so every cell goes through the exports' formula protection
+    /// ([`crate::transfer::csv_cell::protect`]): a label `=HYPERLINK(…)` stays text in a
+    /// spreadsheet. Like the exports, that includes a cell such as `-3`.
     pub fn to_csv(&self) -> String {
+        use crate::transfer::csv_cell::protected;
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&self.header).expect("writing to memory");
+        w.write_record(protected(&self.header)).expect("writing to memory");
         for row in &self.rows {
-            w.write_record(row).expect("writing to memory");
+            w.write_record(protected(row)).expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("the cells are strings")
     }
@@ -240,6 +244,26 @@ mod tests {
             rows: vec![vec!["ouders, pleeg".into(), "<5".into()]],
         };
         assert_eq!(t.to_csv(), "groep,aantal\n\"ouders, pleeg\",<5\n");
+    }
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_neutralised_like_the_exports() {
+        let cells = ["=HYPERLINK(\"http://x\")", "+31", "@SUM(A1)", "\tx", "\rx", "-3", "12%", "<5", "×"];
+        let t = DataTable {
+            header: vec!["=thema".into()],
+            rows: cells.iter().map(|c| vec![c.to_string()]).collect(),
+        };
+        let csv = t.to_csv();
+        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes());
+        let read: Vec<String> = r.records().map(|rec| rec.unwrap()[0].to_string()).collect();
+        assert_eq!(read[0], "'=thema", "the header too");
+        for (cell, got) in cells.iter().zip(&read[1..]) {
+            // One helper for every CSV: the live table says what the export says.
+            assert_eq!(got, &crate::transfer::csv_cell::protect(cell), "{cell:?}");
+        }
+        assert_eq!(read[1..6].iter().filter(|c| c.starts_with('\'')).count(), 5);
+        assert_eq!(read[6], "'-3", "a negative number is protected as in the exports");
+        assert_eq!(&read[7..], ["12%", "<5", "×"], "ordinary cells are left alone");
     }
 
     #[test]

@@ -13,6 +13,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("stories.css", "text/css; charset=utf-8", include_bytes!("../../web/static/stories.css")),
     ("analysis.css", "text/css; charset=utf-8", include_bytes!("../../web/static/analysis.css")),
     ("maps.css", "text/css; charset=utf-8", include_bytes!("../../web/static/maps.css")),
+    ("dashboard.css", "text/css; charset=utf-8", include_bytes!("../../web/static/dashboard.css")),
     ("actions.css", "text/css; charset=utf-8", include_bytes!("../../web/static/actions.css")),
     ("builder.js", "text/javascript; charset=utf-8", include_bytes!("../../web/static/builder.js")),
     ("session.css", "text/css; charset=utf-8", include_bytes!("../../web/static/session.css")),

@@ -104,10 +104,10 @@ async fn stories_xlsx(signed: SignedIn, State(state): State<AppState>, Path(slug
 
 /// Every table of a map view, by id, in page order.
 fn tables(v: &MapView) -> Vec<crate::transfer::xlsx::NamedTable> {
-    let mut ids = vec!["themes".to_string(), "groups".to_string()];
-    // The theme chart's table is the themes table: listed once.
-    ids.extend(v.charts.iter().map(|c| c.id.clone()).filter(|id| id != "themes" && id != "groups"));
-    ids.into_iter().filter_map(|id| table(v, &id).map(|t| (id, t.header, t.rows))).collect()
+    crate::maps::view::table_ids(v)
+        .into_iter()
+        .filter_map(|id| table(v, &id).map(|t| (id, t.header, t.rows)))
+        .collect()
 }
 
 async fn map_download(

@@ -108,6 +108,10 @@ pub struct Labels {
     pub published_col: &'static str,
     pub no: &'static str,
     pub analysis_nav: &'static str,
+    pub download: &'static str,
+    pub download_lead: &'static str,
+    pub xlsx_all: &'static str,
+    pub csv_per_table: &'static str,
 }
 
 static NL: Labels = Labels {
@@ -163,6 +167,10 @@ static NL: Labels = Labels {
     published_col: "Gepubliceerd",
     no: "nee",
     analysis_nav: "Analyseren",
+    download: "Downloaden",
+    download_lead: "De tabellen van deze kaart zoals ze hier staan, om in een spreadsheet te openen.",
+    xlsx_all: "Alle tabellen als XLSX (één blad per tabel)",
+    csv_per_table: "Eén tabel als CSV:",
 };
 
 static EN: Labels = Labels {
@@ -218,6 +226,10 @@ static EN: Labels = Labels {
     published_col: "Published",
     no: "no",
     analysis_nav: "Analysis",
+    download: "Download",
+    download_lead: "The tables of this map as shown here, to open in a spreadsheet.",
+    xlsx_all: "All tables as XLSX (one sheet per table)",
+    csv_per_table: "One table as CSV:",
 };
 
 pub fn labels(lang: Lang) -> &'static Labels {
@@ -543,19 +555,51 @@ pub struct FrozenPage {
     pub m: MapView,
     pub dl: String,
     pub params: String,
+    /// The map's export route for this viewer (facilitators' or the steering group's).
+    pub export: String,
+    pub downloads: Vec<Download>,
+}
+
+/// One CSV download of a frozen map's tables.
+pub struct Download {
+    pub href: String,
+    pub label: String,
+}
+
+/// The CSV links of every table of `m` on the export route `export`.
+fn downloads(l: &Labels, m: &MapView, export: &str) -> Vec<Download> {
+    crate::maps::view::table_ids(m)
+        .into_iter()
+        .map(|id| {
+            let label = match id.as_str() {
+                "themes" => l.themes_title.to_string(),
+                "groups" => l.per_group.to_string(),
+                chart => {
+                    m.charts.iter().find(|c| c.id == chart).map_or_else(|| id.clone(), |c| c.title.clone())
+                }
+            };
+            let q =
+                serde_urlencoded::to_string([("format", "csv"), ("table", id.as_str())]).unwrap_or_default();
+            Download { href: format!("{export}?{q}"), label }
+        })
+        .collect()
 }
 
 /// A frozen map's page, in the language it was made in (its sentences are frozen in it).
+/// `export` is the export route the viewer may use (its permission is the page's).
 fn frozen_tpl(
     signed: &SignedIn,
     csrf: &CsrfToken,
     slug: &str,
     shown: crate::maps::frozen::Shown,
     publish: String,
+    export: String,
 ) -> FrozenPage {
     let lang = if shown.view.is_english() { Lang::En } else { Lang::Nl };
     let l = labels(lang);
     FrozenPage {
+        downloads: downloads(l, &shown.view, &export),
+        export,
         page: Page::new(lang, l.frozen_title).signed_in(&signed.0, csrf),
         l,
         slug: slug.to_string(),
@@ -590,8 +634,10 @@ pub async fn frozen_page(
     } else {
         String::new()
     };
+    // The same permission as the page (`MakeMaps` of the campaign): the full tables.
+    let export = format!("/manage/campaigns/{}/maps/{}/export", campaign.slug(), map.id);
     let shown = maps::frozen::show(&state.store, map, false).await.map_err(fail)?;
-    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, campaign.slug(), shown, publish)))
+    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, campaign.slug(), shown, publish, export)))
 }
 
 /// `POST /manage/campaigns/{slug}/maps/{map_id}/publish`: shows the map to the steering group.
@@ -643,6 +689,8 @@ pub async fn published_page(
         Ok(_) | Err(StoreError::NotFound) => return Err(denied(Denied::NotFound)),
         Err(e) => return Err(fail(e.into())),
     };
+    // `ViewPublishedMaps`, as the page: only the disclosed tables, whoever looks.
+    let export = format!("/published/{}/export", map.id);
     let shown = maps::frozen::show(&state.store, map, true).await.map_err(fail)?;
-    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, "", shown, String::new())))
+    Ok(render(StatusCode::OK, true, &frozen_tpl(&signed, &csrf, "", shown, String::new(), export)))
 }

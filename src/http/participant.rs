@@ -142,6 +142,8 @@ pub struct ParticipantPage {
 }
 
 fn page(csrf: &CsrfToken, l: Loaded, sent: bool, error: String) -> ParticipantPage {
+    // A participant sees the disclosure-controlled numbers, never the facilitators' full ones.
+    let patterns = l.participant_patterns();
     let approved: Vec<_> = l.notes.iter().filter(|n| n.approved_at.is_some()).collect();
     ParticipantPage {
         page: Page::new(Lang::Nl, l.session.details.title.clone()).with_csrf(csrf).private(),
@@ -191,7 +193,7 @@ fn page(csrf: &CsrfToken, l: Loaded, sent: bool, error: String) -> ParticipantPa
                 checked: *k == NoteKind::Observation,
             })
             .collect(),
-        patterns: l.patterns,
+        patterns,
         cards: l.cards,
         sent,
         error,

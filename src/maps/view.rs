@@ -390,6 +390,15 @@ fn theme_view(
     }
 }
 
+/// The ids of every table of the view, in page order, each once: `themes`, `groups`, then the
+/// charts' data tables (the theme chart's table is the themes table). What a map's downloads
+/// offer, one CSV each and all of them in one XLSX.
+pub fn table_ids(v: &MapView) -> Vec<String> {
+    let mut ids = vec!["themes".to_string(), "groups".to_string()];
+    ids.extend(v.charts.iter().map(|c| c.id.clone()).filter(|id| id != "themes" && id != "groups"));
+    ids
+}
+
 /// A table of the view by id: `themes`, `groups`, or the data table of a chart.
 pub fn table(v: &MapView, id: &str) -> Option<Table> {
     match id {

@@ -224,8 +224,28 @@ impl Loaded {
 
     /// An element of one of the session's maps, as frozen, without withdrawn stories.
     pub fn element(&self, map_id: &str, e: &Element) -> Option<ElementView> {
+        self.element_of(map_id, e, false)
+    }
+
+    /// The chosen patterns as participants may see them: from the snapshot's disclosed map
+    /// (small cells "<k", cells that would give them away "×", no share, quote or story of a
+    /// hidden cell). Participants are not facilitators; the facilitators' pages keep
+    /// [`Loaded::patterns`], the full numbers.
+    pub fn participant_patterns(&self) -> Vec<PatternView> {
+        self.patterns
+            .iter()
+            .filter_map(|p| {
+                let e = Element::parse(&p.pattern.element)?;
+                let element = self.element_of(&p.pattern.map_id, &e, true)?;
+                Some(PatternView { pattern: p.pattern.clone(), element })
+            })
+            .collect()
+    }
+
+    /// An element from the snapshot's full map, or from its disclosed one.
+    fn element_of(&self, map_id: &str, e: &Element, disclosed: bool) -> Option<ElementView> {
         let m = self.map(map_id)?;
-        let v = &m.snapshot.open;
+        let v = if disclosed { &m.snapshot.disclosed } else { &m.snapshot.open };
         match e {
             Element::Cell { theme, group } => {
                 let t = v.themes.iter().find(|t| &t.id == theme)?;

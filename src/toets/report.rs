@@ -3,16 +3,17 @@
 //! steering group, a few quotes, the conclusion and the actions that follow. No IO, so it is
 //! tested on small hand-made inputs.
 //!
-//! Disclosure control is the steering group's small-cell suppression
-//! ([`crate::analysis::suppression::suppress`]) per stance row: a count under k is shown as
-//! "<k" (0 too, so "<k" never means "at least one"), and a row's total is the range the
-//! visible cells imply whenever one is hidden. Only row totals are shown, so no hidden cell can
-//! be recomputed from a margin; the map protection of `disclosure::protect` would, with row
-//! totals this small, have to hide whole tables.
+//! Disclosure control for the steering group is the maps' ([`disclosure::protect`]): a count
+//! under k is shown as "<k" (0 too, so "<k" never means "at least one"), and more cells are
+//! hidden (×) until no hidden count can be worked out from the row and column totals — those
+//! of the report and those a reader may know from elsewhere (how many stories of each group
+//! were linked to the assumption). Hiding per row alone would leave a column with one hidden
+//! cell, which is that column's total minus the rest. A row total is shown when it is at
+//! least k, else as "<k".
 
 use serde::Serialize;
 
-use crate::analysis::suppression::{Cell, Total, suppress};
+use crate::analysis::maps::disclosure::{self, protect};
 use crate::domain::Perspective;
 use crate::domain::toets::{Assumption, Conclusion, Stance};
 
@@ -147,33 +148,33 @@ pub fn build(input: &Input<'_>) -> Report {
                         .collect()
                 })
                 .collect();
-            let threshold = if input.disclosed { input.k as i64 } else { 1 };
-            let suppressed: Vec<_> = table
-                .iter()
-                .map(|row| suppress(&row.iter().map(|&n| n as i64).collect::<Vec<_>>(), threshold))
-                .collect();
-            let marks: Vec<Vec<Option<()>>> = suppressed
-                .iter()
-                .map(|row| row.cells.iter().map(|c| matches!(c, Cell::Hidden).then_some(())).collect())
-                .collect();
+            let marks = if input.disclosed && input.k > 1 {
+                protect(&table, input.k, &[])
+            } else {
+                vec![vec![None; groups.len()]; table.len()]
+            };
             hidden_total += marks.iter().flatten().filter(|m| m.is_some()).count();
             let rows = Stance::ALL
                 .iter()
-                .zip(&suppressed)
-                .map(|(st, row)| StanceRow {
-                    stance: st.label().into(),
-                    cells: row
-                        .cells
-                        .iter()
-                        .map(|c| match c {
-                            Cell::Exact(n) => n.to_string(),
-                            Cell::Hidden => format!("<{}", input.k),
-                        })
-                        .collect(),
-                    total: match row.total {
-                        Total::Exact(n) => n.to_string(),
-                        Total::Between(lo, hi) => format!("{lo}–{hi}"),
-                    },
+                .zip(table.iter().zip(&marks))
+                .map(|(st, (counts, row_marks))| {
+                    let total: u64 = counts.iter().sum();
+                    StanceRow {
+                        stance: st.label().into(),
+                        cells: counts
+                            .iter()
+                            .zip(row_marks)
+                            .map(|(n, m)| match m {
+                                Some(h) => disclosure::shown(*h, input.k),
+                                None => n.to_string(),
+                            })
+                            .collect(),
+                        total: if input.disclosed && input.k > 1 && total < input.k {
+                            format!("<{}", input.k)
+                        } else {
+                            total.to_string()
+                        },
+                    }
                 })
                 .collect();
             // Quotes take turns over the stances, so a report does not only quote one side;
@@ -258,7 +259,7 @@ pub fn markdown(r: &Report) -> String {
     }
     if r.disclosed {
         out.push_str(&format!(
-            "Aantallen onder de {} verhalen staan er als \"<{}\"; een totaal met zo'n aantal erin staat er als bereik.\n\n",
+            "Aantallen onder de {} verhalen staan er als \"<{}\" (ook 0); met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn.\n\n",
             r.k, r.k
         ));
     }
@@ -393,9 +394,78 @@ mod tests {
         let md = markdown(&report(true));
         assert!(md.contains("## Aanname 1: Jongeren weten welke maatregelen mogen"));
         let row = md.lines().find(|l| l.starts_with("| ondersteunt |")).unwrap();
-        assert_eq!(row, "| ondersteunt | <5 | <5 | 6 | <5 | 6–18 |", "{md}");
+        // The professionals' 6 is hidden too (secondary), so no small count follows from the totals.
+        assert_eq!(row, "| ondersteunt | <5 | <5 | × | <5 | 8 |", "{md}");
         assert!(md.contains("### Conclusie: klopt niet"));
         assert!(md.contains("- Uitleg \\| in gewone taal (open) — Gemeente"));
+    }
+
+    /// Youth: 3 support, 10 contradict, 10 are mixed; every other cell is 10.
+    fn one_small_cell() -> Vec<LinkedStory> {
+        let mut s = Vec::new();
+        let mut n = 0;
+        for (st, per) in
+            [(Stance::Supports, [3, 10, 10, 10]), (Stance::Contradicts, [10; 4]), (Stance::Mixed, [10; 4])]
+        {
+            for (p, count) in Perspective::ALL.iter().zip(per) {
+                for _ in 0..count {
+                    s.push(linked(n, st, *p));
+                    n += 1;
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_hidden_cell_cannot_be_worked_out_from_the_row_or_column_totals() {
+        assert_eq!(Stance::ALL.len(), 3, "the test table has a row per stance");
+        let a = [assumption("a")];
+        let s = one_small_cell();
+        let input = Input {
+            campaign: "Toets".into(),
+            policy: String::new(),
+            assumptions: &a,
+            stories: &s,
+            conclusions: &[],
+            actions: &[],
+            disclosed: true,
+            k: 5,
+        };
+        let table: Vec<Vec<u64>> = vec![vec![3, 10, 10, 10], vec![10; 4], vec![10; 4]];
+        // Per row alone, the 3 would be the only hidden cell of the youth column: the youth
+        // stories linked to the assumption (23) minus the 20 shown.
+        let per_row: Vec<Vec<bool>> = table
+            .iter()
+            .map(|r| {
+                let row = crate::analysis::suppression::suppress(
+                    &r.iter().map(|&n| n as i64).collect::<Vec<_>>(),
+                    5,
+                );
+                row.cells.iter().map(|c| *c == crate::analysis::suppression::Cell::Hidden).collect()
+            })
+            .collect();
+        assert_eq!(disclosure::bounds(&table, &per_row)[0][0], Some((3, 3)), "per-row suppression leaks it");
+        let r = build(&input);
+        let rows = &r.assumptions[0].rows;
+        assert_eq!(rows[0].cells[0], "<5");
+        let hidden: Vec<Vec<bool>> =
+            rows.iter().map(|row| row.cells.iter().map(|c| c == "<5" || c == "×").collect()).collect();
+        assert!(
+            hidden.iter().flatten().filter(|h| **h).count() >= 4,
+            "a rectangle of hidden cells: {rows:?}"
+        );
+        let (lo, hi) = disclosure::bounds(&table, &hidden)[0][0].unwrap();
+        assert!(hi - lo >= 5, "with every total known the 3 lies anywhere in {lo}..={hi}");
+        // Every number the report still shows is the true one.
+        for (row, counts) in rows.iter().zip(&table) {
+            for (shown, n) in row.cells.iter().zip(counts) {
+                assert!(shown == &n.to_string() || shown == "<5" || shown == "×");
+            }
+            assert_eq!(row.total, counts.iter().sum::<u64>().to_string());
+        }
+        assert_eq!(r.hidden, hidden.iter().flatten().filter(|h| **h).count());
+        assert!(markdown(&r).contains("met × verborgen aantallen"));
     }
 
     #[test]

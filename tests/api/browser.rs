@@ -448,3 +448,32 @@ async fn facilitator_makes_an_api_token_on_the_account_page_sees_it_once_and_rev
     assert_eq!(tokens.len(), 1);
     assert!(tokens[0].revoked_at.is_some() && tokens[0].last_used_at.is_some());
 }
+
+
+/// Issue 12, done when: the steering demo account sees the dashboard of the demo with small
+/// cells hidden, and prints it (tests/browser/dashboard.mjs: print media and an A4 PDF; no count
+/// below k, the filter and navigation gone, charts within A4's width).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_steering_demo_account_prints_the_dashboard_on_a4_with_small_cells_hidden() {
+    if !browser_ready() {
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let (campaign, _) = luister::transfer::import::load_demo(app.store.clone(), 600).await.unwrap();
+    let accounts = luister::auth::accounts::create_demo_users(&app.store, &campaign.id).await.unwrap();
+    let (email, _, password) = accounts
+        .iter()
+        .find(|(_, role, _)| *role == luister::domain::Role::Steering)
+        .expect("the demo has a steering account")
+        .clone();
+    let shots = screenshot_dir(&app);
+    std::fs::create_dir_all(&shots).unwrap();
+    // The test app runs with the default threshold.
+    let k = luister::config::Config::default().disclosure_threshold.max(1).to_string();
+    run_script_with(
+        "dashboard.mjs",
+        &app.base,
+        &shots,
+        &[("STEERING_EMAIL", &email), ("PASSWORD", &password), ("K", &k)],
+    );
+}

@@ -23,6 +23,7 @@ mod form;
 mod hardening;
 mod manage_campaigns;
 mod manage_stories;
+mod map_pages;
 mod maps;
 mod openapi;
 mod ops;

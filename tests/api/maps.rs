@@ -37,7 +37,7 @@ fn new_story(app: &TestApp, n: i64, perspective: Perspective, age: AgeBand, text
     }
 }
 
-async fn theme(app: &TestApp, name: &str) -> Theme {
+pub async fn theme(app: &TestApp, name: &str) -> Theme {
     let now = OffsetDateTime::now_utc();
     let t = Theme {
         id: uuid::Uuid::new_v4().to_string(),
@@ -55,7 +55,7 @@ async fn theme(app: &TestApp, name: &str) -> Theme {
     t
 }
 
-fn tag(story: &str, theme: &str, source: TagSource, state: TagState) -> Tag {
+pub fn tag(story: &str, theme: &str, source: TagSource, state: TagState) -> Tag {
     Tag {
         story_id: story.into(),
         theme_id: theme.into(),

@@ -434,3 +434,41 @@ async fn the_demo_session_is_made_once_and_finished(backend: Backend) {
     assert_eq!(app.store.session_patterns(&a.id).await.unwrap().len(), 2);
 }
 on_both_backends!(the_demo_session_is_made_once_and_finished);
+
+/// Participants are not facilitators: the patterns on their phone carry the snapshot's
+/// disclosure-controlled numbers (the 3 parents as "<5"), while the facilitator keeps the full
+/// numbers of the same pattern.
+async fn participants_see_a_pattern_with_small_cells_hidden_and_facilitators_the_full_numbers(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else { return };
+    let map = frozen(&app).await;
+    app.sign_in_as(Role::Facilitator, &[&app.campaign.id]).await;
+    let (base, id) = make_session(&app, &map).await;
+    let loaded = sessions::load(&app.store, &app.campaign, &id).await.unwrap();
+    let parents = loaded.elements().into_iter().find(|e| e.label == "Wachtlijst × Ouders").unwrap();
+    assert_eq!(parents.detail.split(',').next(), Some("3 verhalen"), "the facilitator's number");
+    let r =
+        app.post_form(&format!("{base}/patterns"), &[("element", &format!("{map}|{}", parents.key))]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let facilitator = app.get(&base).await.text().await.unwrap();
+    assert!(facilitator.contains("3 verhalen"), "facilitators keep the full view");
+
+    app.post_form(&format!("{base}/codes"), &[]).await;
+    let code = app.store.join_codes(&id).await.unwrap()[0].code.clone();
+    let phone = participant(&app);
+    phone.get(&format!("/j/{code}")).await;
+    let view = crate::helpers::unescape(&phone.get("/session").await.text().await.unwrap());
+    assert!(view.contains("Wachtlijst × Ouders"), "the pattern is there");
+    assert!(view.contains("<p><5 verhalen</p>"), "its count hidden as <5: {view}");
+    assert!(!view.contains("3 verhalen"), "never the small count itself");
+    let loaded = sessions::load(&app.store, &app.campaign, &id).await.unwrap();
+    let seen = loaded.participant_patterns();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].element.quotes.is_empty() && seen[0].element.stories.is_empty(),
+        "nothing of a hidden cell"
+    );
+    assert_eq!(loaded.patterns[0].element.detail, parents.detail, "the facilitators' patterns are untouched");
+}
+on_both_backends!(participants_see_a_pattern_with_small_cells_hidden_and_facilitators_the_full_numbers);

@@ -513,19 +513,17 @@ pub fn disclose(map: &PerspectiveMap, k: u64) -> PerspectiveMap {
             }
         }
     }
+    // The page counts the tests a reader sees, not those withheld.
+    out.notes = super::sentences::notes_withheld(map.tests, tally.withheld, &out.settings);
     if k > 1 {
         out.notes.push(match out.settings.language {
             super::Language::Nl => format!(
-                "Aantallen van 0 tot {} staan als <{k}; met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn. Bij verborgen cellen staan geen aandelen, citaten, woorden of toetsen: {} van de {} toetsen zijn daarom niet getoond.",
+                "Aantallen van 0 tot {} staan als <{k}; met × verborgen aantallen zouden anders uit de totalen terug te rekenen zijn. Bij verborgen cellen staan geen aandelen, citaten, woorden of toetsen.",
                 k - 1,
-                tally.withheld,
-                map.tests
             ),
             super::Language::En => format!(
-                "Counts from 0 to {} are shown as <{k}; counts hidden as × could otherwise be worked out from the totals. Hidden cells show no shares, quotes, words or tests: {} of the {} tests are therefore not shown.",
+                "Counts from 0 to {} are shown as <{k}; counts hidden as × could otherwise be worked out from the totals. Hidden cells show no shares, quotes, words or tests.",
                 k - 1,
-                tally.withheld,
-                map.tests
             ),
         });
     }

@@ -273,12 +273,32 @@ pub(crate) fn signifier(s: &mut SignifierSummary, groups: &[GroupSummary], lang:
 
 /// The notes every map page shows.
 pub(crate) fn notes(tests: usize, settings: &Settings) -> Vec<String> {
+    notes_withheld(tests, 0, settings)
+}
+
+/// The notes of a map of which `withheld` of its `tests` are not shown (disclosure control):
+/// the page counts only the tests a reader sees, and says how many were left out and that the
+/// q-values still correct for all of them.
+pub(crate) fn notes_withheld(tests: usize, withheld: usize, settings: &Settings) -> Vec<String> {
     let min = settings.min_group;
+    let shown = tests.saturating_sub(withheld);
+    let (nl_tests, en_tests) = if withheld == 0 {
+        (format!("Deze kaart toont {tests} toetsen."), format!("This map shows {tests} tests."))
+    } else {
+        (
+            format!(
+                "Deze kaart toont {shown} toetsen; {withheld} van de {tests} toetsen zijn niet getoond omdat ze kleine groepen zouden verraden. De q-waarden corrigeren voor alle {tests}."
+            ),
+            format!(
+                "This map shows {shown} tests; {withheld} of the {tests} tests are not shown because they would give away small groups. The q-values correct for all {tests}."
+            ),
+        )
+    };
     match settings.language {
         Language::Nl => vec![
             "Meerdere verhalen van één verteller tellen hier als onafhankelijke verhalen; wie veel vertelt, weegt dus zwaarder mee.".into(),
             format!(
-                "Deze kaart toont {tests} toetsen. De q-waarden (Benjamini–Hochberg) beperken het verwachte aandeel toevalstreffers onder de verschillen met q < 0,05 (false discovery rate) tot 5%."
+                "{nl_tests} De q-waarden (Benjamini–Hochberg) beperken het verwachte aandeel toevalstreffers onder de verschillen met q < 0,05 (false discovery rate) tot 5%."
             ),
             format!("Groepen met minder dan {min} verhalen worden niet getoetst: te weinig verhalen om te toetsen."),
             "Eerst staat hoe groot een verschil is (effectgrootte), daarna hoe zeker het is (q).".into(),
@@ -286,7 +306,7 @@ pub(crate) fn notes(tests: usize, settings: &Settings) -> Vec<String> {
         Language::En => vec![
             "Several stories from one storyteller count as independent stories here, so those who tell more weigh more.".into(),
             format!(
-                "This map shows {tests} tests. The q-values (Benjamini–Hochberg) keep the expected share of chance findings among differences with q < 0.05 (the false discovery rate) at 5%."
+                "{en_tests} The q-values (Benjamini–Hochberg) keep the expected share of chance findings among differences with q < 0.05 (the false discovery rate) at 5%."
             ),
             format!("Groups with fewer than {min} stories are not tested: too few stories to test."),
             "First how large a difference is (effect size), then how sure it is (q).".into(),

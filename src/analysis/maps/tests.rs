@@ -248,6 +248,18 @@ fn disclosure_hides_small_groups_and_everything_from_hidden_cells() {
     assert!(json["themes"][0]["cells"][2]["count"].is_null());
     assert_eq!(json["groups"][0]["count"], 30);
     assert!(shown.notes.last().unwrap().starts_with("Aantallen van 0 tot 4 staan als <5"));
+    // The count a reader sees is of the tests shown; the withheld ones are named apart.
+    let withheld = shown.disclosure.as_ref().unwrap().withheld_tests;
+    assert!(withheld > 0);
+    let note = &shown.notes[1];
+    assert!(
+        note.starts_with(&format!(
+            "Deze kaart toont {} toetsen; {withheld} van de {} toetsen zijn niet getoond",
+            map.tests - withheld,
+            map.tests
+        )),
+        "{note}"
+    );
 }
 
 #[test]
