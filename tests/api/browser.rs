@@ -449,7 +449,6 @@ async fn facilitator_makes_an_api_token_on_the_account_page_sees_it_once_and_rev
     assert!(tokens[0].revoked_at.is_some() && tokens[0].last_used_at.is_some());
 }
 
-
 /// Issue 12, done when: the steering demo account sees the dashboard of the demo with small
 /// cells hidden, and prints it (tests/browser/dashboard.mjs: print media and an A4 PDF; no count
 /// below k, the filter and navigation gone, charts within A4's width).
