@@ -315,13 +315,14 @@ impl<'l> NameFinder<'l> {
 
     /// A name found once is a name everywhere in the same text: "Ze stelde zich voor als
     /// Annemiek Bosman-Terpstra, maar ik mocht gewoon Annemiek zeggen." Only exact spellings
-    /// of words of at least three letters that are not particles, titles or initials.
+    /// of words that are not particles, titles or initials; a short name counts too ("ik heet
+    /// Bo … Bo zegt"), or the stored text would still hold it.
     fn propagate(&self, v: &View, found: &mut Vec<(usize, usize)>) {
         let mut words: Vec<&str> = Vec::new();
         for &(s, e) in found.iter() {
             for k in s..=e {
                 let t = &v.toks[k];
-                let plain = t.text.chars().count() >= 3
+                let plain = !self.is_initial(v, k)
                     && !self.lex.is_particle(&t.key)
                     && !self.lex.is_title(&t.key)
                     && !self.lex.is_mostly_word(&t.key);
