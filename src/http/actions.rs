@@ -16,14 +16,15 @@ use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::Error;
 use crate::http::page::{OrPage, Reply, campaign_for, date_time, form};
+use crate::http::respond::{attachment, saved_or_again, see};
 use crate::http::routes::Routes;
 use crate::http::views::{ErrorView, Page, render};
 use crate::store::ActionFilter;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 pub fn routes() -> Routes {
@@ -269,6 +270,21 @@ pub struct ListPage {
     pub errors: Vec<ErrorView>,
 }
 
+/// The actions a list shows, their organisations, and the slug of each campaign they are in.
+struct Listed {
+    orgs: Vec<Organisation>,
+    actions: Vec<Action>,
+    slugs: HashMap<String, String>,
+}
+
+/// The actions of one campaign that pass the filter in `q`.
+async fn campaign_actions(state: &AppState, campaign: &Campaign, q: &ListQuery) -> Result<Listed, Response> {
+    let orgs = state.store.organisations(&campaign.id).await.or_page()?;
+    let actions = state.store.actions(&q.filter(Some(vec![campaign.id.clone()]), false)).await.or_page()?;
+    let slugs = [(campaign.id.clone(), campaign.slug().to_string())].into_iter().collect();
+    Ok(Listed { orgs, actions, slugs })
+}
+
 async fn campaign_page(
     state: &AppState,
     signed: &SignedIn,
@@ -277,11 +293,8 @@ async fn campaign_page(
     q: &ListQuery,
     form: Option<(ActionForm, Problems)>,
 ) -> Reply {
-    let orgs = state.store.organisations(&campaign.id).await.or_page()?;
-    let actions = state.store.actions(&q.filter(Some(vec![campaign.id.clone()]), false)).await.or_page()?;
-    let today = state.clock.now().date();
-    let slugs = [(campaign.id.clone(), campaign.slug().to_string())].into_iter().collect();
-    let rows = rows(&actions, &orgs, &slugs, today, true);
+    let Listed { orgs, actions, slugs } = campaign_actions(state, campaign, q).await?;
+    let rows = rows(&actions, &orgs, &slugs, state.clock.now().date(), true);
     let status = if form.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let (values, problems) = form.unwrap_or_else(|| (ActionForm::default(), Problems::none()));
     let errors = problems.summary();
@@ -335,43 +348,23 @@ pub async fn create(
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, manage).await?;
     let typed = action_form(&form(&body));
-    match actions::create(&state.store, &campaign, &typed, signed.actor(), state.clock.now()).await {
-        Ok(a) => Ok(Redirect::to(&format!("/manage/campaigns/{slug}/actions/{}", a.id)).into_response()),
-        Err(ActionsError::Invalid(p)) => {
-            campaign_page(
-                &state,
-                &signed,
-                &csrf,
-                &campaign,
-                &ListQuery::default(),
-                Some((typed, Problems(p))),
-            )
-            .await
-        }
-        Err(e) => Err(fail(e)),
-    }
+    let result = actions::create(&state.store, &campaign, &typed, signed.actor(), state.clock.now()).await;
+    let unfiltered = ListQuery::default();
+    saved_or_again(
+        result,
+        |a| format!("/manage/campaigns/{slug}/actions/{}", a.id),
+        |p| campaign_page(&state, &signed, &csrf, &campaign, &unfiltered, Some((typed, Problems(p)))),
+    )
+    .await
 }
 
-fn csv_response(name: &str, body: String) -> Response {
-    let mut resp = (StatusCode::OK, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
-}
-
-async fn csv_of(
-    state: &AppState,
-    actions: &[Action],
-    orgs: &[Organisation],
-    slugs: &HashMap<String, String>,
-) -> Result<String, Response> {
+/// The listed actions as a CSV download named `name`, each with its latest dated update.
+async fn csv_of(state: &AppState, name: &str, listed: &Listed) -> Reply {
+    let Listed { orgs, actions, slugs } = listed;
     let ids: Vec<String> = actions.iter().map(|a| a.id.clone()).collect();
     let last = if ids.is_empty() { Vec::new() } else { state.store.last_updates(&ids).await.or_page()? };
-    Ok(actions::export::to_csv(actions, slugs, orgs, &last, state.clock.now().date()))
+    let body = actions::export::to_csv(actions, slugs, orgs, &last, state.clock.now().date());
+    Ok(attachment("text/csv; charset=utf-8", name, body))
 }
 
 /// `GET /manage/campaigns/{slug}/actions/export?party=…&status=…`: the list as CSV.
@@ -382,11 +375,8 @@ pub async fn campaign_csv(
     Query(q): Query<ListQuery>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let orgs = state.store.organisations(&campaign.id).await.or_page()?;
-    let actions = state.store.actions(&q.filter(Some(vec![campaign.id.clone()]), false)).await.or_page()?;
-    let slugs = [(campaign.id.clone(), campaign.slug().to_string())].into_iter().collect();
-    let body = csv_of(&state, &actions, &orgs, &slugs).await?;
-    Ok(csv_response(&format!("{}-acties.csv", campaign.slug()), body))
+    let listed = campaign_actions(&state, &campaign, &q).await?;
+    csv_of(&state, &format!("{}-acties.csv", campaign.slug()), &listed).await
 }
 
 /// Which campaigns' actions a person sees across campaigns: facilitators their own, admins all,
@@ -453,8 +443,7 @@ pub async fn all_csv(signed: SignedIn, State(state): State<AppState>, Query(q): 
     let slugs = all_slugs(&state).await?;
     let orgs = state.store.all_organisations().await.or_page()?;
     let actions = state.store.actions(&q.filter(campaigns, published_only)).await.or_page()?;
-    let body = csv_of(&state, &actions, &orgs, &slugs).await?;
-    Ok(csv_response("acties.csv", body))
+    csv_of(&state, "acties.csv", &Listed { orgs, actions, slugs }).await
 }
 
 pub struct HistoryView {
@@ -631,21 +620,10 @@ pub async fn change(
     let v = form(&body);
     let typed = action_form(&v);
     let version = v.get("version").trim().parse::<i64>().unwrap_or(0);
-    match actions::change(&state.store, &campaign, &id, &typed, version, signed.actor(), state.clock.now())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/manage/campaigns/{slug}/actions/{id}")).into_response()),
-        Err(ActionsError::Invalid(p)) => {
-            show_action(
-                &state,
-                &signed,
-                &csrf,
-                &campaign,
-                &id,
-                Typed { form: Some((typed, Problems(p))), ..Typed::default() },
-            )
-            .await
-        }
+    let result =
+        actions::change(&state.store, &campaign, &id, &typed, version, signed.actor(), state.clock.now())
+            .await;
+    match result {
         Err(ActionsError::Conflict(_)) => {
             // Someone saved in between: show the stored action, with what this person typed kept.
             let problems = Problems(vec![(
@@ -656,7 +634,17 @@ pub async fn change(
             let t = Typed { form: Some((typed, problems)), conflict: true, ..Typed::default() };
             show_action(&state, &signed, &csrf, &campaign, &id, t).await
         }
-        Err(e) => Err(fail(e)),
+        result => {
+            saved_or_again(
+                result,
+                |_| format!("/manage/campaigns/{slug}/actions/{id}"),
+                |p| {
+                    let t = Typed { form: Some((typed, Problems(p))), ..Typed::default() };
+                    show_action(&state, &signed, &csrf, &campaign, &id, t)
+                },
+            )
+            .await
+        }
     }
 }
 
@@ -707,7 +695,7 @@ pub async fn add_update(
     actions::add_update(&state.store, &campaign, &id, &update, signed.actor(), state.clock.now())
         .await
         .map_err(fail)?;
-    Ok(Redirect::to(&format!("/manage/campaigns/{slug}/actions/{id}")).into_response())
+    see(&format!("/manage/campaigns/{slug}/actions/{id}"))
 }
 
 /// `POST /manage/campaigns/{slug}/actions/{action_id}/publish` (`published` = 1 or 0).
@@ -722,7 +710,7 @@ pub async fn publish(
     actions::set_published(&state.store, &campaign, &id, published, signed.actor(), state.clock.now())
         .await
         .map_err(fail)?;
-    Ok(Redirect::to(&format!("/manage/campaigns/{slug}/actions/{id}")).into_response())
+    see(&format!("/manage/campaigns/{slug}/actions/{id}"))
 }
 
 pub struct OrgView {
@@ -795,7 +783,7 @@ async fn save_org(
 ) -> Reply {
     let campaign = campaign_for(state, signed, slug, manage).await?;
     let v = form(body);
-    match actions::save_organisation(
+    let result = actions::save_organisation(
         &state.store,
         &campaign,
         id,
@@ -804,10 +792,11 @@ async fn save_org(
         signed.actor(),
         state.clock.now(),
     )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/manage/campaigns/{slug}/organisations")).into_response()),
-        Err(ActionsError::Invalid(p)) => {
+    .await;
+    saved_or_again(
+        result,
+        |_| format!("/manage/campaigns/{slug}/organisations"),
+        |p| {
             orgs_page(
                 state,
                 signed,
@@ -815,10 +804,9 @@ async fn save_org(
                 &campaign,
                 Some((v.get("name").into(), v.get("kind").into(), Problems(p))),
             )
-            .await
-        }
-        Err(e) => Err(fail(e)),
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /manage/campaigns/{slug}/organisations`: adds an organisation.

@@ -27,6 +27,7 @@ pub mod overload;
 pub mod page;
 pub mod participant;
 pub mod receipt;
+pub mod respond;
 pub mod results;
 pub mod routes;
 pub mod search;

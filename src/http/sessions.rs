@@ -9,7 +9,9 @@ use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::{Error, ErrorKind};
+use crate::http::form::FormValues;
 use crate::http::page::{Reply, campaign_for, date, date_time, form};
+use crate::http::respond::{attachment, see};
 use crate::http::routes::Routes;
 use crate::http::views::{Page, render};
 use crate::sessions::report::{self, Report};
@@ -19,8 +21,8 @@ use crate::store::StoreError;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 const BASE: &str = "/manage/campaigns/{slug}/sessions/{session_id}";
@@ -83,8 +85,19 @@ async fn loaded(
     Ok((c, l))
 }
 
-fn back(to: String) -> Reply {
-    Ok(Redirect::to(&to).into_response())
+/// One change to a session: the campaign in the URL (checked first), then `run` (parse the
+/// form, call one use case), then on to `then` under the session's page.
+async fn change_session<T>(
+    state: &AppState,
+    signed: &SignedIn,
+    slug: &str,
+    id: &str,
+    then: &str,
+    run: impl AsyncFnOnce(&Campaign) -> Result<T, SessionsError>,
+) -> Reply {
+    let c = campaign(state, signed, slug).await?;
+    run(&c).await.map_err(fail)?;
+    see(&format!("{}{then}", base(c.slug(), id)))
 }
 
 pub struct Choice {
@@ -178,9 +191,9 @@ fn group_choices(chosen: &[Group]) -> Vec<Choice> {
         .collect()
 }
 
-fn details(v: &crate::http::form::FormValues) -> Result<Details, Response> {
+fn details(v: &FormValues) -> Result<Details, SessionsError> {
     let groups: Vec<String> = v.all("group").into_iter().map(str::to_string).collect();
-    Details::parse(v.get("title"), v.get("date"), v.get("place"), &groups).map_err(|e| fail(e.into()))
+    Ok(Details::parse(v.get("title"), v.get("date"), v.get("place"), &groups)?)
 }
 
 /// `POST /manage/campaigns/{slug}/sessions` (`title`, `date`, `place`, `group`…, `map`…,
@@ -194,12 +207,12 @@ pub async fn create(
     let c = campaign(&state, &signed, &slug).await?;
     let v = form(&body);
     let new = NewSession {
-        details: details(&v)?,
+        details: details(&v).map_err(fail)?,
         facilitators: v.all("facilitator").into_iter().map(str::to_string).collect(),
         map_ids: v.all("map").into_iter().map(str::to_string).collect(),
     };
     let s = sessions::create(&state.store, &c, new, signed.actor(), state.clock.now()).await.map_err(fail)?;
-    back(base(c.slug(), &s.id))
+    see(&base(c.slug(), &s.id))
 }
 
 pub struct ActivityRow {
@@ -431,14 +444,15 @@ pub async fn change_details(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let change = Change::Details {
-        details: details(&v)?,
-        facilitators: v.all("facilitator").into_iter().map(str::to_string).collect(),
-    };
-    sessions::change(&state.store, &c, &id, change, signed.actor(), state.clock.now()).await.map_err(fail)?;
-    back(base(c.slug(), &id))
+    change_session(&state, &signed, &slug, &id, "", async |c| {
+        let v = form(&body);
+        let change = Change::Details {
+            details: details(&v)?,
+            facilitators: v.all("facilitator").into_iter().map(str::to_string).collect(),
+        };
+        sessions::change(&state.store, c, &id, change, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 /// `POST …/{session_id}/plan` (`op` = add, remove, up, down or minutes; `index`, `kind`,
@@ -449,26 +463,27 @@ pub async fn change_plan(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let index = v.get("index").trim().parse::<usize>();
-    let mins = v.get("minutes").trim().parse::<u32>();
-    let bad = |m: &str| fail(SessionsError::BadRequest(m.into()));
-    let change = match (v.get("op"), index, mins) {
-        ("add", _, Ok(m)) => Change::AddActivity {
-            kind: v.get("kind").to_string(),
-            title: v.get("title").to_string(),
-            minutes: m,
-        },
-        ("add", _, Err(_)) => return Err(bad("vul het aantal minuten in")),
-        ("remove", Ok(i), _) => Change::RemoveActivity(i),
-        ("up", Ok(i), _) => Change::MoveActivity { index: i, up: true },
-        ("down", Ok(i), _) => Change::MoveActivity { index: i, up: false },
-        ("minutes", Ok(i), Ok(m)) => Change::Minutes { index: i, minutes: m },
-        _ => return Err(bad("onbekende wijziging van het plan")),
-    };
-    sessions::change(&state.store, &c, &id, change, signed.actor(), state.clock.now()).await.map_err(fail)?;
-    back(format!("{}#plan", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "#plan", async |c| {
+        let v = form(&body);
+        let index = v.get("index").trim().parse::<usize>();
+        let mins = v.get("minutes").trim().parse::<u32>();
+        let bad = |m: &str| SessionsError::BadRequest(m.into());
+        let change = match (v.get("op"), index, mins) {
+            ("add", _, Ok(m)) => Change::AddActivity {
+                kind: v.get("kind").to_string(),
+                title: v.get("title").to_string(),
+                minutes: m,
+            },
+            ("add", _, Err(_)) => return Err(bad("vul het aantal minuten in")),
+            ("remove", Ok(i), _) => Change::RemoveActivity(i),
+            ("up", Ok(i), _) => Change::MoveActivity { index: i, up: true },
+            ("down", Ok(i), _) => Change::MoveActivity { index: i, up: false },
+            ("minutes", Ok(i), Ok(m)) => Change::Minutes { index: i, minutes: m },
+            _ => return Err(bad("onbekende wijziging van het plan")),
+        };
+        sessions::change(&state.store, c, &id, change, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -526,15 +541,15 @@ pub async fn choose_patterns(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let chosen: Vec<(String, String)> = v
-        .all("element")
-        .into_iter()
-        .filter_map(|e| e.split_once('|').map(|(m, k)| (m.to_string(), k.to_string())))
-        .collect();
-    sessions::choose_patterns(&state.store, &c, &id, &chosen, signed.actor()).await.map_err(fail)?;
-    back(format!("{}#patterns", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "#patterns", async |c| {
+        let chosen: Vec<(String, String)> = form(&body)
+            .all("element")
+            .into_iter()
+            .filter_map(|e| e.split_once('|').map(|(m, k)| (m.to_string(), k.to_string())))
+            .collect();
+        sessions::choose_patterns(&state.store, c, &id, &chosen, signed.actor()).await
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -617,14 +632,14 @@ pub async fn pick_cards(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let ids: Vec<String> = v.all("story").into_iter().map(str::to_string).collect();
-    if ids.is_empty() {
-        return Err(fail(SessionsError::BadRequest("kies minstens één verhaal".into())));
-    }
-    sessions::pick_cards(&state.store, &c, &id, &ids, signed.actor()).await.map_err(fail)?;
-    back(format!("{}/cards", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "/cards", async |c| {
+        let ids: Vec<String> = form(&body).all("story").into_iter().map(str::to_string).collect();
+        if ids.is_empty() {
+            return Err(SessionsError::BadRequest("kies minstens één verhaal".into()));
+        }
+        sessions::pick_cards(&state.store, c, &id, &ids, signed.actor()).await
+    })
+    .await
 }
 
 /// `POST …/{session_id}/cards/{card_id}/remove`.
@@ -633,9 +648,10 @@ pub async fn remove_card(
     State(state): State<AppState>,
     Path((slug, id, card)): Path<(String, String, String)>,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    sessions::remove_card(&state.store, &c, &id, &card, signed.actor()).await.map_err(fail)?;
-    back(format!("{}/cards", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "/cards", async |c| {
+        sessions::remove_card(&state.store, c, &id, &card, signed.actor()).await
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -828,9 +844,10 @@ pub async fn open_code(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    sessions::open_join_code(&state.store, &c, &id, signed.actor(), state.clock.now()).await.map_err(fail)?;
-    back(format!("{}/projector", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "/projector", async |c| {
+        sessions::open_join_code(&state.store, c, &id, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 /// `POST …/{session_id}/codes/{join_code}/revoke`.
@@ -839,15 +856,14 @@ pub async fn revoke_code(
     State(state): State<AppState>,
     Path((slug, id, code)): Path<(String, String, String)>,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    sessions::revoke_join_code(&state.store, &c, &id, &code, signed.actor(), state.clock.now())
-        .await
-        .map_err(fail)?;
-    back(format!("{}#codes", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "#codes", async |c| {
+        sessions::revoke_join_code(&state.store, c, &id, &code, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 /// The note a form posts: `kind`, `strength`, `body`, `observation`, `element`…, `card`….
-pub fn note_input(v: &crate::http::form::FormValues) -> Result<NoteInput, SessionsError> {
+pub fn note_input(v: &FormValues) -> Result<NoteInput, SessionsError> {
     let mut links: Vec<NoteLink> =
         v.all("element").into_iter().filter(|s| !s.is_empty()).map(|e| NoteLink::Element(e.into())).collect();
     links.extend(v.all("card").into_iter().filter(|s| !s.is_empty()).map(|c| NoteLink::Card(c.into())));
@@ -861,12 +877,12 @@ pub async fn add_note(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let input = note_input(&form(&body)).map_err(fail)?;
-    sessions::add_note(&state.store, &c, &id, input, Author::Facilitator(signed.actor()), state.clock.now())
-        .await
-        .map_err(fail)?;
-    back(format!("{}#notes", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "#notes", async |c| {
+        let input = note_input(&form(&body))?;
+        let author = Author::Facilitator(signed.actor());
+        sessions::add_note(&state.store, c, &id, input, author, state.clock.now()).await
+    })
+    .await
 }
 
 /// `POST …/{session_id}/notes/{note_id}/approve`: the room may see the note.
@@ -875,11 +891,10 @@ pub async fn approve_note(
     State(state): State<AppState>,
     Path((slug, id, note)): Path<(String, String, String)>,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    sessions::approve_note(&state.store, &c, &id, &note, signed.actor(), state.clock.now())
-        .await
-        .map_err(fail)?;
-    back(format!("{}#notes", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "#notes", async |c| {
+        sessions::approve_note(&state.store, c, &id, &note, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 /// `POST …/{session_id}/clusters` (`name`, `note`…): a new cluster.
@@ -889,13 +904,21 @@ pub async fn create_cluster(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let notes: Vec<String> = v.all("note").into_iter().map(str::to_string).collect();
-    sessions::create_cluster(&state.store, &c, &id, v.get("name"), &notes, signed.actor(), state.clock.now())
+    change_session(&state, &signed, &slug, &id, "#notes", async |c| {
+        let v = form(&body);
+        let notes: Vec<String> = v.all("note").into_iter().map(str::to_string).collect();
+        sessions::create_cluster(
+            &state.store,
+            c,
+            &id,
+            v.get("name"),
+            &notes,
+            signed.actor(),
+            state.clock.now(),
+        )
         .await
-        .map_err(fail)?;
-    back(format!("{}#notes", base(c.slug(), &id)))
+    })
+    .await
 }
 
 /// `POST …/{session_id}/clusters/assign` (`cluster:{note id}` = cluster id or ""): the select
@@ -906,19 +929,21 @@ pub async fn assign_clusters(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    let v = form(&body);
-    let moves: Vec<(String, Option<String>)> =
-        v.0.iter()
+    change_session(&state, &signed, &slug, &id, "#notes", async |c| {
+        let v = form(&body);
+        let moves: Vec<(String, Option<String>)> = v
+            .0
+            .iter()
             .filter_map(|(k, val)| {
                 k.strip_prefix("cluster:").map(|n| (n.to_string(), (!val.is_empty()).then(|| val.clone())))
             })
             .collect();
-    if moves.is_empty() {
-        return Err(fail(SessionsError::BadRequest("geen notities om te groeperen".into())));
-    }
-    sessions::cluster_notes(&state.store, &c, &id, &moves, signed.actor()).await.map_err(fail)?;
-    back(format!("{}#notes", base(c.slug(), &id)))
+        if moves.is_empty() {
+            return Err(SessionsError::BadRequest("geen notities om te groeperen".into()));
+        }
+        sessions::cluster_notes(&state.store, c, &id, &moves, signed.actor()).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -938,9 +963,15 @@ async fn report_of(
     id: &str,
 ) -> Result<(Campaign, Loaded, Report), Response> {
     let (c, l) = loaded(state, signed, slug, id).await?;
-    let mut r = report::report(&l);
-    r.follow_up = report::follow_up(&state.store, &l).await.map_err(|e| fail(e.into()))?;
+    let r = full_report(state, &l).await?;
     Ok((c, l, r))
+}
+
+/// The session's report with what became of it since (the actions that follow from it).
+async fn full_report(state: &AppState, l: &Loaded) -> Result<Report, Response> {
+    let mut r = report::report(l);
+    r.follow_up = report::follow_up(&state.store, l).await.map_err(|e| fail(e.into()))?;
+    Ok(r)
 }
 
 /// `GET …/{session_id}/report`: the printable report.
@@ -960,17 +991,6 @@ pub async fn report_page(
     Ok(render(StatusCode::OK, true, &tpl))
 }
 
-fn download(content_type: &'static str, name: &str, body: String) -> Response {
-    let mut resp = (StatusCode::OK, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
-}
-
 /// `GET …/{session_id}/report.md`.
 pub async fn report_md(
     signed: SignedIn,
@@ -978,7 +998,7 @@ pub async fn report_md(
     Path((slug, id)): Path<(String, String)>,
 ) -> Reply {
     let (_, _, r) = report_of(&state, &signed, &slug, &id).await?;
-    Ok(download("text/markdown; charset=utf-8", &format!("sessie-{id}.md"), report::markdown(&r)))
+    Ok(attachment("text/markdown; charset=utf-8", &format!("sessie-{id}.md"), report::markdown(&r)))
 }
 
 /// `GET …/{session_id}/report.csv`: the approved notes.
@@ -989,7 +1009,7 @@ pub async fn report_csv(
 ) -> Reply {
     let (_, _, r) = report_of(&state, &signed, &slug, &id).await?;
     let csv = report::notes_csv(&r).map_err(|e| fail(e.into()))?;
-    Ok(download("text/csv; charset=utf-8", &format!("sessie-{id}-notities.csv"), csv))
+    Ok(attachment("text/csv; charset=utf-8", &format!("sessie-{id}-notities.csv"), csv))
 }
 
 /// `POST …/{session_id}/report/publish`: the steering group may read the report.
@@ -998,9 +1018,10 @@ pub async fn publish(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Reply {
-    let c = campaign(&state, &signed, &slug).await?;
-    sessions::publish_report(&state.store, &c, &id, signed.actor(), state.clock.now()).await.map_err(fail)?;
-    back(format!("{}/report", base(c.slug(), &id)))
+    change_session(&state, &signed, &slug, &id, "/report", async |c| {
+        sessions::publish_report(&state.store, c, &id, signed.actor(), state.clock.now()).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -1046,8 +1067,7 @@ pub async fn published_report(
     };
     let c = state.store.campaign(&s.campaign_id).await.map_err(|e| fail(e.into()))?;
     let l = sessions::load(&state.store, &c, &id).await.map_err(fail)?;
-    let mut r = report::report(&l);
-    r.follow_up = report::follow_up(&state.store, &l).await.map_err(|e| fail(e.into()))?;
+    let r = full_report(&state, &l).await?;
     let tpl = ReportPage {
         page: Page::new(Lang::Nl, format!("Verslag: {}", r.title)).signed_in(&signed.0, &csrf),
         base: String::new(),

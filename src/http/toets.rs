@@ -12,7 +12,9 @@ use crate::http::actions::{Choice, Problems, fail};
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::Error;
+use crate::http::form::FormValues;
 use crate::http::page::{OrPage, Reply, campaign_for, form, story_in};
+use crate::http::respond::{attachment, saved_or_again, see};
 use crate::http::routes::Routes;
 use crate::http::views::{ErrorView, Page, render};
 use crate::store::StoreError;
@@ -20,8 +22,8 @@ use crate::toets::{self, report::Report};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -79,7 +81,7 @@ async fn page(
     problems: Problems,
 ) -> Reply {
     let status = if problems.0.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let report = toets::build_report(&state.store, campaign, false, k(state)).await.map_err(fail)?;
+    let report = report(state, campaign, false).await?;
     let assumptions = state.store.assumptions(&campaign.id).await.or_page()?;
     let conclusions = state.store.conclusions(&campaign.id).await.or_page()?;
     let views = assumptions
@@ -133,22 +135,24 @@ pub async fn toets_page(
     page(&state, &signed, &csrf, &campaign, Problems::none()).await
 }
 
-fn back(slug: &str) -> Response {
-    Redirect::to(&format!("/manage/campaigns/{slug}/toets")).into_response()
-}
-
-async fn done_or_page(
+/// A post to the toets page: the campaign in the URL (checked), the use case `run` with the
+/// posted fields, then back to the page — or the page again with the problems of the fields.
+async fn edit(
     state: &AppState,
     signed: &SignedIn,
     csrf: &CsrfToken,
-    campaign: &Campaign,
-    result: Result<(), ActionsError>,
+    slug: &str,
+    body: &Bytes,
+    run: impl AsyncFnOnce(&Campaign, &FormValues) -> Result<(), ActionsError>,
 ) -> Reply {
-    match result {
-        Ok(()) => Ok(back(campaign.slug())),
-        Err(ActionsError::Invalid(p)) => page(state, signed, csrf, campaign, Problems(p)).await,
-        Err(e) => Err(fail(e)),
-    }
+    let campaign = campaign_for(state, signed, slug, manage).await?;
+    let result = run(&campaign, &form(body)).await;
+    saved_or_again(
+        result,
+        |()| format!("/manage/campaigns/{}/toets", campaign.slug()),
+        |p| page(state, signed, csrf, &campaign, Problems(p)),
+    )
+    .await
 }
 
 /// `POST /manage/campaigns/{slug}/toets/policy` (`policy`).
@@ -159,11 +163,35 @@ pub async fn save_policy(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let v = form(&body);
-    let r =
-        toets::save_policy(&state.store, &campaign, v.get("policy"), signed.actor(), state.clock.now()).await;
-    done_or_page(&state, &signed, &csrf, &campaign, r).await
+    edit(&state, &signed, &csrf, &slug, &body, async |campaign, v| {
+        toets::save_policy(&state.store, campaign, v.get("policy"), signed.actor(), state.clock.now()).await
+    })
+    .await
+}
+
+/// A new assumption (`id` None) or a change to one (`statement`, `expected`).
+async fn save_assumption(
+    state: &AppState,
+    signed: &SignedIn,
+    csrf: &CsrfToken,
+    slug: &str,
+    id: Option<&str>,
+    body: &Bytes,
+) -> Reply {
+    edit(state, signed, csrf, slug, body, async |campaign, v| {
+        toets::save_assumption(
+            &state.store,
+            campaign,
+            id,
+            v.get("statement"),
+            v.get("expected"),
+            signed.actor(),
+            state.clock.now(),
+        )
+        .await
+        .map(|_| ())
+    })
+    .await
 }
 
 /// `POST /manage/campaigns/{slug}/toets/assumptions` (`statement`, `expected`).
@@ -174,20 +202,7 @@ pub async fn add_assumption(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let v = form(&body);
-    let r = toets::save_assumption(
-        &state.store,
-        &campaign,
-        None,
-        v.get("statement"),
-        v.get("expected"),
-        signed.actor(),
-        state.clock.now(),
-    )
-    .await
-    .map(|_| ());
-    done_or_page(&state, &signed, &csrf, &campaign, r).await
+    save_assumption(&state, &signed, &csrf, &slug, None, &body).await
 }
 
 /// `POST /manage/campaigns/{slug}/toets/assumptions/{assumption_id}`.
@@ -198,20 +213,7 @@ pub async fn change_assumption(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let v = form(&body);
-    let r = toets::save_assumption(
-        &state.store,
-        &campaign,
-        Some(&id),
-        v.get("statement"),
-        v.get("expected"),
-        signed.actor(),
-        state.clock.now(),
-    )
-    .await
-    .map(|_| ());
-    done_or_page(&state, &signed, &csrf, &campaign, r).await
+    save_assumption(&state, &signed, &csrf, &slug, Some(&id), &body).await
 }
 
 /// `POST /manage/campaigns/{slug}/toets/assumptions/{assumption_id}/conclusion`.
@@ -222,21 +224,21 @@ pub async fn conclude(
     Path((slug, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Reply {
-    let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let v = form(&body);
-    let r = toets::record_conclusion(
-        &state.store,
-        &campaign,
-        &id,
-        v.get("verdict"),
-        v.get("reasoning"),
-        v.get("session_id"),
-        signed.actor(),
-        state.clock.now(),
-    )
+    edit(&state, &signed, &csrf, &slug, &body, async |campaign, v| {
+        toets::record_conclusion(
+            &state.store,
+            campaign,
+            &id,
+            v.get("verdict"),
+            v.get("reasoning"),
+            v.get("session_id"),
+            signed.actor(),
+            state.clock.now(),
+        )
+        .await
+        .map(|_| ())
+    })
     .await
-    .map(|_| ());
-    done_or_page(&state, &signed, &csrf, &campaign, r).await
 }
 
 /// `POST /manage/campaigns/{slug}/stories/{id}/assumptions` (`assumption`, `stance`: supports,
@@ -272,7 +274,7 @@ pub async fn link_story(
     } else {
         format!("/manage/campaigns/{slug}/stories/{}#toets", story.id)
     };
-    Ok(Redirect::to(&to).into_response())
+    see(&to)
 }
 
 #[derive(Template)]
@@ -286,15 +288,36 @@ pub struct ReportPage {
     pub open: bool,
 }
 
+/// The toets report of `campaign`: in full for facilitators, or `disclosed` (small counts
+/// hidden, no story text) for the steering group.
+async fn report(state: &AppState, campaign: &Campaign, disclosed: bool) -> Result<Report, Response> {
+    toets::build_report(&state.store, campaign, disclosed, k(state)).await.map_err(fail)
+}
+
+/// The printable report; `open` (the campaign's slug) links the quoted stories for facilitators.
+fn report_view(
+    signed: &SignedIn,
+    csrf: &CsrfToken,
+    r: Report,
+    markdown: String,
+    open: Option<String>,
+) -> Reply {
+    let tpl = ReportPage {
+        page: Page::new(Lang::Nl, "Toetsrapport").signed_in(&signed.0, csrf),
+        markdown,
+        open: open.is_some(),
+        slug: open.unwrap_or_default(),
+        r,
+    };
+    Ok(render(StatusCode::OK, true, &tpl))
+}
+
 fn markdown_response(name: &str, report: &Report) -> Response {
-    let mut resp = (StatusCode::OK, toets::report::markdown(report)).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/markdown; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}-leefwereldtoets.md\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
+    attachment(
+        "text/markdown; charset=utf-8",
+        &format!("{name}-leefwereldtoets.md"),
+        toets::report::markdown(report),
+    )
 }
 
 /// `GET /manage/campaigns/{slug}/toets/report`: the full report for facilitators.
@@ -305,15 +328,8 @@ pub async fn report_page(
     Path(slug): Path<String>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let r = toets::build_report(&state.store, &campaign, false, k(&state)).await.map_err(fail)?;
-    let tpl = ReportPage {
-        page: Page::new(Lang::Nl, "Toetsrapport").signed_in(&signed.0, &csrf),
-        markdown: format!("/manage/campaigns/{slug}/toets/report/markdown"),
-        slug,
-        r,
-        open: true,
-    };
-    Ok(render(StatusCode::OK, true, &tpl))
+    let r = report(&state, &campaign, false).await?;
+    report_view(&signed, &csrf, r, format!("/manage/campaigns/{slug}/toets/report/markdown"), Some(slug))
 }
 
 /// `GET /manage/campaigns/{slug}/toets/report/markdown`.
@@ -323,7 +339,7 @@ pub async fn report_markdown(
     Path(slug): Path<String>,
 ) -> Reply {
     let campaign = campaign_for(&state, &signed, &slug, manage).await?;
-    let r = toets::build_report(&state.store, &campaign, false, k(&state)).await.map_err(fail)?;
+    let r = report(&state, &campaign, false).await?;
     Ok(markdown_response(campaign.slug(), &r))
 }
 
@@ -345,15 +361,8 @@ pub async fn published_report(
     Path(slug): Path<String>,
 ) -> Reply {
     let campaign = published_campaign(&state, &signed, &slug).await?;
-    let r = toets::build_report(&state.store, &campaign, true, k(&state)).await.map_err(fail)?;
-    let tpl = ReportPage {
-        page: Page::new(Lang::Nl, "Toetsrapport").signed_in(&signed.0, &csrf),
-        markdown: format!("/published/toets/{slug}/markdown"),
-        slug: String::new(),
-        r,
-        open: false,
-    };
-    Ok(render(StatusCode::OK, true, &tpl))
+    let r = report(&state, &campaign, true).await?;
+    report_view(&signed, &csrf, r, format!("/published/toets/{slug}/markdown"), None)
 }
 
 /// `GET /published/toets/{slug}/markdown`.
@@ -363,6 +372,6 @@ pub async fn published_markdown(
     Path(slug): Path<String>,
 ) -> Reply {
     let campaign = published_campaign(&state, &signed, &slug).await?;
-    let r = toets::build_report(&state.store, &campaign, true, k(&state)).await.map_err(fail)?;
+    let r = report(&state, &campaign, true).await?;
     Ok(markdown_response(campaign.slug(), &r))
 }

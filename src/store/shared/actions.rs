@@ -2,7 +2,7 @@
 //! `*_actions.sql`). Dates (due, handed over, an update's day) are stored as `YYYY-MM-DD` text
 //! on both backends, so they compare as text and need no date type.
 
-use super::{Conn, utc};
+use super::{Conn, Query, execute_one, utc};
 use crate::domain::action::{
     Action, ActionFields, ActionStatus, ChangeKind, HistoryEntry, Organisation, OrganisationKind,
 };
@@ -22,6 +22,12 @@ fn date(s: Option<String>) -> Option<Date> {
 
 fn date_text(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
+}
+
+/// The placeholders of an IN list of `n` values that follow `before` earlier binds:
+/// `$3, $4, $5`. Both backends accept the numbered form.
+fn marks(before: usize, n: usize) -> String {
+    (before + 1..=before + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,7 +57,7 @@ impl TryFrom<OrgRow> for Organisation {
 const ORG_COLUMNS: &str = "id, campaign_id, kind, name, created_at, updated_at";
 
 pub async fn save_organisation(c: &mut Conn, o: &Organisation) -> Result<()> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO organisations (id, campaign_id, kind, name, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET kind = $3, name = $4, updated_at = $6 \
          WHERE organisations.campaign_id = $2",
@@ -61,17 +67,12 @@ pub async fn save_organisation(c: &mut Conn, o: &Organisation) -> Result<()> {
     .bind(o.kind.as_str())
     .bind(&o.name)
     .bind(utc(o.created_at))
-    .bind(utc(o.updated_at))
-    .execute(&mut *c)
-    .await
-    .map_err(|e| match StoreError::from(e) {
+    .bind(utc(o.updated_at));
+    // Zero rows: the id is another campaign's organisation (the WHERE of the upsert).
+    execute_one(c, q).await.map_err(|e| match e {
         StoreError::Conflict(_) => StoreError::Conflict("organisation_name".into()),
         e => e,
-    })?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    })
 }
 
 pub async fn organisations(c: &mut Conn, campaign_id: Option<&str>) -> Result<Vec<Organisation>> {
@@ -134,8 +135,10 @@ async fn with_links(c: &mut Conn, rows: Vec<ActionRow>) -> Result<Vec<Action>> {
     let mut links: Vec<LinkRow> = Vec::new();
     // Bounded IN lists, one query per chunk, the same text on both backends.
     for chunk in ids.chunks(500) {
-        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT action_id, kind, ref_id FROM action_links WHERE action_id IN ({marks})");
+        let sql = format!(
+            "SELECT action_id, kind, ref_id FROM action_links WHERE action_id IN ({})",
+            marks(0, chunk.len())
+        );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for id in chunk {
             q = q.bind(id);
@@ -196,9 +199,7 @@ pub async fn actions(c: &mut Conn, f: &ActionFilter) -> Result<Vec<Action>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let start = binds.len();
-        let marks = (1..=ids.len()).map(|i| format!("${}", start + i)).collect::<Vec<_>>().join(", ");
-        clauses.push(format!("campaign_id IN ({marks})"));
+        clauses.push(format!("campaign_id IN ({})", marks(binds.len(), ids.len())));
         binds.extend(ids.iter().cloned());
     }
     if let Some(o) = &f.organisation_id {
@@ -257,59 +258,48 @@ async fn write_history(c: &mut Conn, e: &HistoryEntry) -> Result<()> {
     Ok(())
 }
 
-pub async fn insert_action(c: &mut Conn, a: &Action, e: &HistoryEntry) -> Result<()> {
+/// Binds $1 to $14 of both the insert and the update: id, campaign, every field of the form,
+/// published and version, in the order of `ACTION_COLUMNS`.
+fn bind_action<'q>(q: Query<'q>, a: &Action) -> Query<'q> {
     let f = &a.fields;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    q.bind(&a.id)
+        .bind(&a.campaign_id)
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(&f.organisation_id)
+        .bind(&f.contact)
+        .bind(f.priority.as_str())
+        .bind(f.status.as_str())
+        .bind(&f.drop_reason)
+        .bind(date_text(f.due_on))
+        .bind(i64::from(f.progress))
+        .bind(date_text(f.handed_over_on))
+        .bind(a.published)
+        .bind(a.version)
+}
+
+pub async fn insert_action(c: &mut Conn, a: &Action, e: &HistoryEntry) -> Result<()> {
+    let sql = format!(
         "INSERT INTO actions ({ACTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
          $14, $15, $16, $17)"
-    )))
-    .bind(&a.id)
-    .bind(&a.campaign_id)
-    .bind(&f.title)
-    .bind(&f.description)
-    .bind(&f.organisation_id)
-    .bind(&f.contact)
-    .bind(f.priority.as_str())
-    .bind(f.status.as_str())
-    .bind(&f.drop_reason)
-    .bind(date_text(f.due_on))
-    .bind(i64::from(f.progress))
-    .bind(date_text(f.handed_over_on))
-    .bind(a.published)
-    .bind(a.version)
-    .bind(&a.created_by)
-    .bind(utc(a.created_at))
-    .bind(utc(a.updated_at))
-    .execute(&mut *c)
-    .await?;
+    );
+    bind_action(sqlx::query(sqlx::AssertSqlSafe(sql)), a)
+        .bind(&a.created_by)
+        .bind(utc(a.created_at))
+        .bind(utc(a.updated_at))
+        .execute(&mut *c)
+        .await?;
     write_links(c, a).await?;
     write_history(c, e).await
 }
 
 pub async fn update_action(c: &mut Conn, a: &Action, e: &HistoryEntry) -> Result<()> {
-    let f = &a.fields;
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE actions SET title = $3, description = $4, organisation_id = $5, contact = $6, priority = $7, \
          status = $8, drop_reason = $9, due_on = $10, progress = $11, handed_over_on = $12, published = $13, \
          version = $14, updated_at = $15 WHERE id = $1 AND campaign_id = $2 AND version = $14 - 1",
-    )
-    .bind(&a.id)
-    .bind(&a.campaign_id)
-    .bind(&f.title)
-    .bind(&f.description)
-    .bind(&f.organisation_id)
-    .bind(&f.contact)
-    .bind(f.priority.as_str())
-    .bind(f.status.as_str())
-    .bind(&f.drop_reason)
-    .bind(date_text(f.due_on))
-    .bind(i64::from(f.progress))
-    .bind(date_text(f.handed_over_on))
-    .bind(a.published)
-    .bind(a.version)
-    .bind(utc(a.updated_at))
-    .execute(&mut *c)
-    .await?;
+    );
+    let done = bind_action(q, a).bind(utc(a.updated_at)).execute(&mut *c).await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("action_version".into()));
     }
@@ -360,7 +350,7 @@ pub async fn action_history(c: &mut Conn, action_id: &str) -> Result<Vec<History
 pub async fn last_updates(c: &mut Conn, ids: &[String]) -> Result<Vec<HistoryEntry>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let marks = marks(0, chunk.len());
         let sql = format!(
             "SELECT {HISTORY_COLUMNS} FROM action_history h WHERE kind = 'update' AND action_id IN ({marks}) \
              AND version = (SELECT MAX(version) FROM action_history l WHERE l.action_id = h.action_id \
@@ -433,7 +423,7 @@ pub async fn assumptions(c: &mut Conn, campaign_id: &str) -> Result<Vec<Assumpti
 }
 
 pub async fn save_assumption(c: &mut Conn, a: &Assumption) -> Result<()> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "INSERT INTO assumptions (id, campaign_id, ordinal, statement, expected, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET ordinal = $3, statement = $4, \
          expected = $5, updated_at = $7 WHERE assumptions.campaign_id = $2",
@@ -444,13 +434,8 @@ pub async fn save_assumption(c: &mut Conn, a: &Assumption) -> Result<()> {
     .bind(&a.statement)
     .bind(&a.expected)
     .bind(utc(a.created_at))
-    .bind(utc(a.updated_at))
-    .execute(&mut *c)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    .bind(utc(a.updated_at));
+    execute_one(c, q).await
 }
 
 #[derive(sqlx::FromRow)]

@@ -44,6 +44,17 @@ pub fn utc(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(time::UtcOffset::UTC)
 }
 
+/// A query as `sqlx::query(..)` builds it for this backend, before it runs.
+pub type Query<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
+
+/// Runs a write that must touch a row: when none matched, there is no such row (`NotFound`).
+pub async fn execute_one(c: &mut Conn, q: Query<'_>) -> Result<()> {
+    if q.execute(&mut *c).await?.rows_affected() == 0 {
+        return Err(crate::store::StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The backend's open transaction behind `Box<dyn StoreTx>`.
 pub struct Tx(pub sqlx::Transaction<'static, Db>);
 

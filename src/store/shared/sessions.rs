@@ -2,7 +2,7 @@
 //! links and clusters, join codes. The SQL texts are here rather than in `sql.rs`: both
 //! databases accept each of them, and they belong to this part only.
 
-use super::{Conn, utc};
+use super::{Conn, execute_one, utc};
 use crate::domain::session::{
     Card, Cluster, Details, JoinCode, Note, NoteInput, NoteKind, NoteLink, Pattern, Plan, Session, Strength,
 };
@@ -135,7 +135,7 @@ pub async fn insert_session(c: &mut Conn, s: &Session) -> Result<()> {
 
 /// Saves title, date, place, groups, facilitators and plan (the maps never change).
 pub async fn update_session(c: &mut Conn, s: &Session) -> Result<()> {
-    let done = sqlx::query(UPDATE_SESSION)
+    let q = sqlx::query(UPDATE_SESSION)
         .bind(&s.id)
         .bind(&s.details.title)
         .bind(day(s.details.held_on))
@@ -143,22 +143,13 @@ pub async fn update_session(c: &mut Conn, s: &Session) -> Result<()> {
         .bind(Json(&s.details.groups))
         .bind(Json(&s.facilitators))
         .bind(Json(&s.plan))
-        .bind(utc(s.updated_at))
-        .execute(&mut *c)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .bind(utc(s.updated_at));
+    execute_one(c, q).await
 }
 
 /// Publishes the report once; `NotFound` when there is no unpublished session with this id.
 pub async fn publish_session_report(c: &mut Conn, id: &str, at: OffsetDateTime) -> Result<()> {
-    let done = sqlx::query(PUBLISH_REPORT).bind(id).bind(utc(at)).execute(&mut *c).await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    execute_one(c, sqlx::query(PUBLISH_REPORT).bind(id).bind(utc(at))).await
 }
 
 async fn map_ids(c: &mut Conn, session_id: &str) -> Result<Vec<String>> {
@@ -237,11 +228,7 @@ pub async fn add_session_cards(c: &mut Conn, cards: &[Card]) -> Result<()> {
 }
 
 pub async fn remove_session_card(c: &mut Conn, session_id: &str, card_id: &str) -> Result<()> {
-    let done = sqlx::query(DELETE_CARD).bind(session_id).bind(card_id).execute(&mut *c).await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    execute_one(c, sqlx::query(DELETE_CARD).bind(session_id).bind(card_id)).await
 }
 
 pub async fn session_cards(c: &mut Conn, session_id: &str) -> Result<Vec<Card>> {
@@ -275,12 +262,7 @@ pub async fn insert_note(c: &mut Conn, n: &Note) -> Result<()> {
 
 /// Approves a waiting note; `NotFound` when the session has no such note waiting.
 pub async fn approve_note(c: &mut Conn, session_id: &str, note_id: &str, at: OffsetDateTime) -> Result<()> {
-    let done =
-        sqlx::query(APPROVE_NOTE).bind(session_id).bind(note_id).bind(utc(at)).execute(&mut *c).await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    execute_one(c, sqlx::query(APPROVE_NOTE).bind(session_id).bind(note_id).bind(utc(at))).await
 }
 
 pub async fn cluster_note(
@@ -289,12 +271,7 @@ pub async fn cluster_note(
     note_id: &str,
     cluster_id: Option<&str>,
 ) -> Result<()> {
-    let done =
-        sqlx::query(CLUSTER_NOTE).bind(session_id).bind(note_id).bind(cluster_id).execute(&mut *c).await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    execute_one(c, sqlx::query(CLUSTER_NOTE).bind(session_id).bind(note_id).bind(cluster_id)).await
 }
 
 type NoteRow = (
@@ -390,11 +367,7 @@ pub async fn insert_join_code(c: &mut Conn, j: &JoinCode) -> Result<()> {
 
 /// Revokes a code of the session; `NotFound` when it has no such code still open.
 pub async fn revoke_join_code(c: &mut Conn, session_id: &str, code: &str, at: OffsetDateTime) -> Result<()> {
-    let done = sqlx::query(REVOKE_CODE).bind(session_id).bind(code).bind(utc(at)).execute(&mut *c).await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    execute_one(c, sqlx::query(REVOKE_CODE).bind(session_id).bind(code).bind(utc(at))).await
 }
 
 type CodeRow = (String, String, OffsetDateTime, OffsetDateTime, Option<OffsetDateTime>);
