@@ -118,10 +118,14 @@ impl Signifier {
                         .filter(|x| x.is_finite() && *x >= 0.0)
                         .ok_or_else(|| err(Problem::TriadInvalid))?;
                 }
-                let sum: f64 = w.iter().sum();
-                if sum <= 0.0 {
+                // Scaled by the largest weight first: the sum of huge weights (1e308 each)
+                // overflows to infinity, which made every share 0 and the middle a corner.
+                let top = w.iter().copied().fold(0.0f64, f64::max);
+                if top <= 0.0 {
                     return Err(err(Problem::TriadInvalid));
                 }
+                let w = w.map(|x| x / top);
+                let sum: f64 = w.iter().sum();
                 // Normalise so that any scale (0..1, 0..100) means the same point, then make
                 // the rounded weights sum to exactly 1 by giving the rest to the largest.
                 let mut n = w.map(|x| round3(x / sum));
@@ -291,6 +295,17 @@ mod tests {
             panic!()
         };
         assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{w:?}");
+    }
+
+    /// Found by the invariant of the `signifier_answers` fuzz target (an accepted triad is the
+    /// point that was sent): three weights of 1e308 summed to infinity and were stored as the
+    /// third corner instead of the middle.
+    #[test]
+    fn huge_triad_weights_keep_their_point() {
+        let middle = triad(false).validate(Some(&json!([1e308, 1e308, 1e308]))).unwrap().unwrap();
+        assert_eq!(middle, Answer::Triad([0.333, 0.333, 0.334]));
+        let first = triad(false).validate(Some(&json!([1.7e308, 1e308, 0]))).unwrap().unwrap();
+        assert_eq!(first, triad(false).validate(Some(&json!([1.7, 1, 0]))).unwrap().unwrap());
     }
 
     #[test]

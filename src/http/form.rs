@@ -233,7 +233,10 @@ async fn edit(
     form_page(&campaign, lang, &values, &[], StatusCode::OK, &csrf)
 }
 
-fn validate(campaign: &Campaign, values: &FormValues, lang: Lang) -> Result<Prepared, Vec<FieldError>> {
+/// The posted fields checked and scrubbed as the preview and the submit step do (public for the
+/// `form_fields` fuzz target).
+#[doc(hidden)]
+pub fn validate(campaign: &Campaign, values: &FormValues, lang: Lang) -> Result<Prepared, Vec<FieldError>> {
     let (sub, mut early) = values.to_submission(campaign);
     match collect::prepare(campaign, &sub, lang, Consent::Required) {
         Ok(p) if early.is_empty() => Ok(p),

@@ -83,61 +83,13 @@ impl Importer {
             );
             return Ok(());
         };
-        if let Some(id) = &line.id
-            && uuid::Uuid::parse_str(id).is_err()
-        {
-            self.fail(line_no, format!("id '{id}' is not a UUID; leave it out to get a new one"));
-            return Ok(());
-        }
-        for t in &line.tags {
-            if !matches!(t.state.as_str(), "accepted" | "rejected" | "suggested") {
-                self.fail(
-                    line_no,
-                    format!("tag '{}': state must be accepted or rejected, not '{}'", t.theme, t.state),
-                );
-                return Ok(());
-            }
-            if t.theme.trim().is_empty() {
-                self.fail(line_no, "a tag has no theme name".into());
-                return Ok(());
-            }
-            if t.source.as_deref().is_some_and(|s| crate::domain::theme::TagSource::parse(s).is_none()) {
-                self.fail(line_no, format!("tag '{}': source must be rule, model or manual", t.theme));
+        match prepare_line(&campaign, line, self.source) {
+            Ok((story, tags)) => self.batch.push((line_no, story, tags)),
+            Err(message) => {
+                self.fail(line_no, message);
                 return Ok(());
             }
         }
-        let tags = line.tags;
-        // Your key is shown and exported again: no control or direction characters in it.
-        let external_id = line
-            .external_id
-            .map(|e| crate::domain::story::clean_text(&e).split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|e| !e.is_empty());
-        let sub = Submission {
-            text: line.text,
-            title: line.title,
-            language: line.language,
-            perspective: Some(line.perspective),
-            age_band: line.age_band,
-            region: line.region,
-            prompt: line.prompt,
-            consent: true,
-            guardian_consent: true,
-            answers: line.answers,
-        };
-        let prepared =
-            match collect::prepare(&campaign, &sub, campaign.def.languages[0], Consent::GivenElsewhere) {
-                Ok(p) => p,
-                Err(errors) => {
-                    self.fail(line_no, describe(&errors));
-                    return Ok(());
-                }
-            };
-        let created_at = line.created_at.unwrap_or_else(OffsetDateTime::now_utc);
-        let mut story = prepared.into_new_story(&campaign, self.source, None, None, external_id, created_at);
-        if let Some(id) = line.id {
-            story.id = id;
-        }
-        self.batch.push((line_no, story, tags));
         if self.batch.len() >= BATCH {
             self.flush().await?;
         }
@@ -255,6 +207,59 @@ impl Importer {
     pub fn progress(&self) -> &ImportReport {
         &self.report
     }
+}
+
+/// Checks one parsed line against its campaign and turns it into a story to store (with its
+/// tags), or says what is wrong with it. No store: `Importer::add` looks the campaign up first
+/// (public for the import fuzz targets).
+#[doc(hidden)]
+pub fn prepare_line(
+    campaign: &Campaign,
+    line: StoryLine,
+    source: StorySource,
+) -> Result<(NewStory, Vec<super::LineTag>), String> {
+    if let Some(id) = &line.id
+        && uuid::Uuid::parse_str(id).is_err()
+    {
+        return Err(format!("id '{id}' is not a UUID; leave it out to get a new one"));
+    }
+    for t in &line.tags {
+        if !matches!(t.state.as_str(), "accepted" | "rejected" | "suggested") {
+            return Err(format!("tag '{}': state must be accepted or rejected, not '{}'", t.theme, t.state));
+        }
+        if t.theme.trim().is_empty() {
+            return Err("a tag has no theme name".into());
+        }
+        if t.source.as_deref().is_some_and(|s| crate::domain::theme::TagSource::parse(s).is_none()) {
+            return Err(format!("tag '{}': source must be rule, model or manual", t.theme));
+        }
+    }
+    let tags = line.tags;
+    // Your key is shown and exported again: no control or direction characters in it.
+    let external_id = line
+        .external_id
+        .map(|e| crate::domain::story::clean_text(&e).split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|e| !e.is_empty());
+    let sub = Submission {
+        text: line.text,
+        title: line.title,
+        language: line.language,
+        perspective: Some(line.perspective),
+        age_band: line.age_band,
+        region: line.region,
+        prompt: line.prompt,
+        consent: true,
+        guardian_consent: true,
+        answers: line.answers,
+    };
+    let prepared = collect::prepare(campaign, &sub, campaign.def.languages[0], Consent::GivenElsewhere)
+        .map_err(|errors| describe(&errors))?;
+    let created_at = line.created_at.unwrap_or_else(OffsetDateTime::now_utc);
+    let mut story = prepared.into_new_story(campaign, source, None, None, external_id, created_at);
+    if let Some(id) = line.id {
+        story.id = id;
+    }
+    Ok((story, tags))
 }
 
 /// Imports JSON Lines from a reader. `on_line` is called after each line (for progress bars).
