@@ -256,7 +256,7 @@ async fn a_full_disk_keeps_the_typed_story_and_asks_to_try_again() {
 }
 
 fn good_form_with_token(token: &str) -> Vec<(&'static str, &str)> {
-    let mut form: Vec<(&'static str, &str)> = good_form().into_iter().map(|(k, v)| (k, v)).collect();
+    let mut form: Vec<(&'static str, &str)> = good_form().into_iter().collect();
     form.push(("token", token));
     form
 }
