@@ -9,13 +9,13 @@ use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::error::{Error, ErrorKind};
 use crate::http::page::{OrPage, Reply, campaign_for};
+use crate::http::respond::attachment;
 use crate::http::routes::Routes;
 use crate::maps::view::{MapView, table};
 use crate::store::StoreError;
 use crate::transfer::csv_cell;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -43,18 +43,6 @@ pub struct TableQuery {
 
 fn bad_request(message: &str) -> Response {
     Error::new(ErrorKind::BadRequest(message.into())).into_response()
-}
-
-/// An attachment response with a file name built from ASCII parts only (slugs and ids).
-fn attachment(body: Body, mime: &'static str, filename: &str) -> Response {
-    let mut resp = body.into_response();
-    let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
 }
 
 /// A finished temporary file as a body read in 64 KiB chunks, so a large export never sits in
@@ -99,7 +87,7 @@ async fn stories_xlsx(signed: SignedIn, State(state): State<AppState>, Path(slug
         .map_err(|e| Error::from(e).into_response());
     let (n, file) = file?;
     tracing::info!(campaign = %campaign.slug(), format = "xlsx", stories = n, "stories exported");
-    Ok(attachment(file_body(file), XLSX, &format!("{}-{}.xlsx", campaign.slug(), today(&state))))
+    Ok(attachment(XLSX, &format!("{}-{}.xlsx", campaign.slug(), today(&state)), file_body(file)))
 }
 
 /// Every table of a map view, by id, in page order.
@@ -157,7 +145,7 @@ async fn map_download(
         "kaart-{}-{which}.{ext}",
         map_id.chars().filter(char::is_ascii_alphanumeric).take(12).collect::<String>()
     );
-    Ok(attachment(body, mime, &name))
+    Ok(attachment(mime, &name, body))
 }
 
 /// `GET /manage/campaigns/{slug}/maps/{map_id}/export?format=csv|xlsx[&table=…]`: a frozen map's

@@ -7,6 +7,7 @@ use crate::http::AppState;
 use crate::http::auth::{SignedIn, denied};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::Error;
+use crate::http::respond::attachment;
 use crate::http::routes::Routes;
 use crate::http::views::{Page, render};
 use crate::maps::view::MapView;
@@ -14,7 +15,7 @@ use crate::maps::{self, MapsError, Request, Source};
 use crate::store::StoreError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -382,17 +383,6 @@ pub async fn map_page(
     }
 }
 
-fn download(content_type: &'static str, name: &str, body: String) -> Response {
-    let mut resp = (StatusCode::OK, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    resp
-}
-
 /// The map of a download link; a wrong filter or axis gives the map page with the error.
 async fn view_or_page(
     state: &AppState,
@@ -421,7 +411,7 @@ pub async fn map_table(
     let id = id.trim_end_matches(".csv");
     let table = crate::maps::view::table(&v, id).ok_or_else(|| denied(Denied::NotFound))?;
     let name = format!("{}-{id}.csv", campaign.slug());
-    Ok(mark_cache(download("text/csv; charset=utf-8", &name, table.to_csv()), hit))
+    Ok(mark_cache(attachment("text/csv; charset=utf-8", &name, table.to_csv()), hit))
 }
 
 /// `GET /manage/campaigns/{slug}/map/chart/{chart}?q=…&by=…`: a chart as SVG.
@@ -437,7 +427,7 @@ pub async fn map_chart(
     let id = id.trim_end_matches(".svg");
     let chart = v.charts.iter().find(|c| c.id == id).ok_or_else(|| denied(Denied::NotFound))?;
     let name = format!("{}-{id}.svg", campaign.slug());
-    Ok(mark_cache(download("image/svg+xml", &name, chart.svg.clone()), hit))
+    Ok(mark_cache(attachment("image/svg+xml", &name, chart.svg.clone()), hit))
 }
 
 fn fail(e: MapsError) -> Response {

@@ -6,12 +6,14 @@ use crate::actions::ActionsError;
 use crate::domain::action::FieldProblem;
 use crate::http::actions::fail;
 use crate::http::page::Reply;
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// `body` as a file named `filename`: never cached, since reports and exports hold story text.
-pub fn attachment(content_type: &'static str, filename: &str, body: String) -> Response {
-    let mut resp = (StatusCode::OK, body).into_response();
+/// `body` as a file named `filename` (built from ASCII parts: slugs, ids, dates): never cached,
+/// since reports and exports hold story text. The one copy for every download of the workspace.
+pub fn attachment(content_type: &'static str, filename: &str, body: impl Into<Body>) -> Response {
+    let mut resp = (StatusCode::OK, body.into()).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -47,7 +49,7 @@ mod tests {
 
     #[test]
     fn an_attachment_is_named_typed_and_never_cached() {
-        let resp = attachment("text/csv; charset=utf-8", "acties.csv", "a,b\n".into());
+        let resp = attachment("text/csv; charset=utf-8", "acties.csv", "a,b\n");
         let h = resp.headers();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(h[header::CONTENT_TYPE], "text/csv; charset=utf-8");
