@@ -536,6 +536,15 @@ pub async fn list_stories(
         Ok(p) => p,
         Err(e) => return Error::from(e).json().into_response(),
     };
+    // Story text read in bulk is audited like an export, page by page (a script can start at
+    // any cursor), before the first byte goes out.
+    let entry =
+        AuditEntry::new(caller.actor(), AuditAction::StoriesExported).campaign(campaign.id.clone()).details(
+            serde_json::json!({ "format": "api", "stories": page.len(), "first_page": cursor.is_none() }),
+        );
+    if let Err(e) = state.store.audit(&entry).await {
+        return Error::from(e).json().into_response();
+    }
     let next_cursor = (page.len() == limit)
         .then(|| {
             page.last().map(|s| encode_cursor(&StoryCursor { created_at: s.created_at, id: s.id.clone() }))
@@ -663,11 +672,8 @@ pub async fn tag_story(
         )
             .into_response();
     };
-    let user = &caller.0.user;
-    let token_name = caller.0.token.as_ref().map(|g| g.name.as_str()).unwrap_or_default();
     // The person stays the one who decided; the label says it came through which token.
-    let by =
-        Actor { user_id: Some(user.id.clone()), label: format!("{} (api token {token_name})", user.email) };
+    let by = caller.actor();
     match crate::tagging::coding::change(
         &state.store,
         &by,

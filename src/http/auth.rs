@@ -116,6 +116,20 @@ impl FromRequestParts<AppState> for SignedIn {
 /// limits every permission to the token's campaign and access.
 pub struct ApiCaller(pub Viewer);
 
+impl ApiCaller {
+    /// Who to name in the audit log: the person, and through which token when it was one.
+    pub fn actor(&self) -> Actor {
+        let user = &self.0.user;
+        match &self.0.token {
+            Some(grant) => Actor {
+                user_id: Some(user.id.clone()),
+                label: format!("{} (api token {})", user.email, grant.name),
+            },
+            None => Actor::user(&user.id, &user.email),
+        }
+    }
+}
+
 /// Why an API request has no caller: 401 JSON with `WWW-Authenticate: Bearer`.
 pub struct ApiUnauthorized(pub &'static str);
 

@@ -699,10 +699,12 @@ pub struct Step {
     pub answers: Vec<crate::sessions::view::AnswerView>,
 }
 
-/// The presentation's steps: the chosen patterns, then the cards.
+/// The presentation's steps: the chosen patterns, then the cards. The room is full of
+/// participants, so the patterns carry the numbers they may see (the disclosed snapshot), not the
+/// facilitators' full ones.
 pub fn steps(l: &Loaded) -> Vec<Step> {
     let mut out: Vec<Step> = l
-        .patterns
+        .participant_patterns()
         .iter()
         .map(|p| Step {
             heading: p.element.label.clone(),

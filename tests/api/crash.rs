@@ -24,7 +24,7 @@ async fn twenty_sigkills_under_mixed_load_lose_nothing_acknowledged(backend: Bac
     // The load really was mixed, and the kills really cut requests off.
     // (Lower bounds with room for a slow, shared machine.)
     assert!(report.acknowledged > 40 && report.acknowledged_form > 5, "{report}");
-    assert!(report.withdrawals_acknowledged > 3 && report.codings_acknowledged > 0, "{report}");
+    assert!(report.withdrawals_acknowledged > 0 && report.codings_acknowledged > 0, "{report}");
     assert!(report.cut_off > 20, "{report}");
     assert!(report.index_queries >= 20 * 2, "{report}");
 }

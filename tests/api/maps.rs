@@ -462,6 +462,9 @@ async fn a_bad_filter_gives_the_map_page_with_the_error_in_its_language(backend:
         "The numbers",
         "Table as CSV",
         "Freeze the map",
+        "Main menu",
+        ">Campaigns</a>",
+        "Log out",
     ] {
         assert!(html.contains(english), "'{english}' on the English page");
     }
@@ -473,6 +476,8 @@ async fn a_bad_filter_gives_the_map_page_with_the_error_in_its_language(backend:
         "Tabel als CSV",
         "Kaart bevriezen",
         "Onderscheidende woorden",
+        "Hoofdmenu",
+        "Uitloggen",
     ] {
         assert!(!html.contains(dutch), "'{dutch}' on the English page");
     }

@@ -453,6 +453,11 @@ async fn participants_see_a_pattern_with_small_cells_hidden_and_facilitators_the
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let facilitator = app.get(&base).await.text().await.unwrap();
     assert!(facilitator.contains("3 verhalen"), "facilitators keep the full view");
+    // The presentation is shown to the room: the participants' numbers, not the full ones.
+    let shown =
+        crate::helpers::unescape(&app.get(&format!("{base}/present?step=1")).await.text().await.unwrap());
+    assert!(shown.contains("Wachtlijst × Ouders") && shown.contains("<5 verhalen"), "{shown}");
+    assert!(!shown.contains("3 verhalen"), "never the small count on the projector");
 
     app.post_form(&format!("{base}/codes"), &[]).await;
     let code = app.store.join_codes(&id).await.unwrap()[0].code.clone();

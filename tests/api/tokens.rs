@@ -155,6 +155,16 @@ async fn a_token_reads_stories_search_and_dashboard_of_its_campaign_only(backend
     assert_eq!(page["stories"][0]["id"], second.as_str());
     let resp = bearer_get(&app, &secret, "/api/v1/campaigns/eigen-netwerk/stories?cursor=nonsense").await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    // Each page read is audited like an export, naming the token; a refused read is not.
+    let filter =
+        AuditFilter { action: Some(AuditAction::StoriesExported), limit: 100, ..AuditFilter::default() };
+    let reads = app.store.audit_entries(&filter).await.unwrap();
+    assert_eq!(reads.len(), 2, "one entry per page: {reads:?}");
+    assert!(reads.iter().all(|e| e.actor.ends_with("(api token lezer)")
+        && e.campaign_id.as_deref() == Some(app.campaign.id.as_str())
+        && e.details["format"] == "api"
+        && e.details["stories"] == 1));
+    assert_eq!(reads.iter().filter(|e| e.details["first_page"] == true).count(), 1);
 
     // The user's other campaign is not the token's: as if it did not exist.
     let resp = bearer_get(&app, &secret, "/api/v1/campaigns/ander/stories").await;
