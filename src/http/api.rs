@@ -532,44 +532,20 @@ pub async fn list_stories(
             }
         },
     };
-    let page = match state.store.stories_page(&campaign.id, cursor.as_ref(), limit as i64).await {
+    let page = match crate::transfer::export::lines_page(
+        &state.store,
+        caller.actor(),
+        &campaign,
+        cursor.as_ref(),
+        limit,
+    )
+    .await
+    {
         Ok(p) => p,
         Err(e) => return Error::from(e).json().into_response(),
     };
-    // Story text read in bulk is audited like an export, page by page (a script can start at
-    // any cursor), before the first byte goes out.
-    let entry =
-        AuditEntry::new(caller.actor(), AuditAction::StoriesExported).campaign(campaign.id.clone()).details(
-            serde_json::json!({ "format": "api", "stories": page.len(), "first_page": cursor.is_none() }),
-        );
-    if let Err(e) = state.store.audit(&entry).await {
-        return Error::from(e).json().into_response();
-    }
-    let next_cursor = (page.len() == limit)
-        .then(|| {
-            page.last().map(|s| encode_cursor(&StoryCursor { created_at: s.created_at, id: s.id.clone() }))
-        })
-        .flatten();
-    let ids: Vec<String> = page.iter().map(|s| s.id.clone()).collect();
-    let (tags, names) = match (
-        state.store.tags_for_stories(&ids).await,
-        crate::transfer::export::TagNames::load(&state.store, &campaign).await,
-    ) {
-        (Ok(t), Ok(n)) => (t, n),
-        (Err(e), _) => return Error::from(e).json().into_response(),
-        (_, Err(e)) => return Error::internal(e).json().into_response(),
-    };
-    let mut by_story: std::collections::HashMap<String, Vec<crate::domain::theme::Tag>> = Default::default();
-    for t in tags {
-        by_story.entry(t.story_id.clone()).or_default().push(t);
-    }
-    let stories = page
-        .into_iter()
-        .map(|s| {
-            let t = by_story.remove(&s.id).unwrap_or_default();
-            crate::transfer::export::story_line_with_tags(&campaign, s, &t, &names)
-        })
-        .collect();
+    let next_cursor = page.next.as_ref().map(encode_cursor);
+    let stories = page.lines;
     let mut resp = Json(StoriesPage { stories, next_cursor }).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp

@@ -127,8 +127,13 @@ impl From<StoreError> for Error {
 }
 
 impl From<anyhow::Error> for Error {
+    /// A store error carried up through a use case keeps its meaning (a database that is
+    /// unreachable is a 503 with Retry-After, not a 500).
     fn from(e: anyhow::Error) -> Error {
-        Error::internal(e)
+        match e.downcast::<StoreError>() {
+            Ok(store) => Error::from(store),
+            Err(e) => Error::internal(e),
+        }
     }
 }
 

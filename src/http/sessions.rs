@@ -705,12 +705,12 @@ pub struct Step {
 pub fn steps(l: &Loaded) -> Vec<Step> {
     let mut out: Vec<Step> = l
         .participant_patterns()
-        .iter()
+        .into_iter()
         .map(|p| Step {
-            heading: p.element.label.clone(),
-            detail: p.element.detail.clone(),
-            svg: p.element.svg.clone(),
-            quotes: p.element.quotes.iter().take(2).cloned().collect(),
+            heading: p.element.label,
+            detail: p.element.detail,
+            svg: p.element.svg,
+            quotes: p.element.quotes.into_iter().take(2).collect(),
             text: String::new(),
             answers: Vec::new(),
         })

@@ -287,6 +287,45 @@ impl<'a> Pager<'a> {
     }
 }
 
+/// One page of a campaign's stories as export lines, for the API.
+pub struct LinesPage {
+    pub lines: Vec<StoryLine>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<StoryCursor>,
+}
+
+/// A page of at most `limit` stories after `cursor`, with their tags, read by `actor`. Story
+/// text read in bulk is audited like an export, page by page (a script can start at any
+/// cursor), before any of it is handed out: if the audit entry cannot be written, nothing is.
+pub async fn lines_page(
+    store: &DynStore,
+    actor: crate::domain::Actor,
+    campaign: &Campaign,
+    cursor: Option<&StoryCursor>,
+    limit: usize,
+) -> anyhow::Result<LinesPage> {
+    let page = store.stories_page(&campaign.id, cursor, limit as i64).await?;
+    let entry = crate::domain::AuditEntry::new(actor, crate::domain::AuditAction::StoriesExported)
+        .campaign(campaign.id.clone())
+        .details(
+            serde_json::json!({ "format": "api", "stories": page.len(), "first_page": cursor.is_none() }),
+        );
+    store.audit(&entry).await?;
+    let next = (page.len() == limit)
+        .then(|| page.last().map(|s| StoryCursor { created_at: s.created_at, id: s.id.clone() }))
+        .flatten();
+    let mut tags = tags_by_story(store, &page).await?;
+    let names = TagNames::load(store, campaign).await?;
+    let lines = page
+        .into_iter()
+        .map(|s| {
+            let t = tags.remove(&s.id).unwrap_or_default();
+            story_line_with_tags(campaign, s, &t, &names)
+        })
+        .collect();
+    Ok(LinesPage { lines, next })
+}
+
 /// Writes every story of the campaign; returns how many.
 pub async fn export(
     store: &DynStore,

@@ -304,6 +304,16 @@ const IBAN_LENGTHS: &[(&str, usize)] = &[
     ("UA", 29),
 ];
 
+/// Whether `gap` holds the end of a sentence: `!`, `?`, a line break, or a dot that is not
+/// followed by more of the same word.
+fn ends_sentence(gap: &str) -> bool {
+    gap.char_indices().any(|(i, c)| match c {
+        '!' | '?' | '\n' => true,
+        '.' => gap[i + 1..].chars().next().is_none_or(char::is_whitespace),
+        _ => false,
+    })
+}
+
 /// Compiled patterns for the shaped details.
 pub(super) struct Patterns {
     email: Regex,
@@ -420,7 +430,15 @@ impl Patterns {
         for m in self.handle_tag.find_iter(text) {
             claims.claim(m.start(), m.end(), PiiKind::Handle);
         }
-        let cues: Vec<usize> = self.handle_cue.find_iter(text).map(|m| m.end()).collect();
+        // A cue inside a placeholder ("[account]" holds the word "account") is the scrubber's
+        // own output, not the teller's: counting it would let each replaced handle cue the next
+        // one on a second pass, and scrubbing would not be idempotent.
+        let cues: Vec<usize> = self
+            .handle_cue
+            .find_iter(text)
+            .filter(|m| !(text[..m.start()].ends_with('[') && text[m.end()..].starts_with(']')))
+            .map(|m| m.end())
+            .collect();
         for m in self.handle_plain.find_iter(text) {
             let h = m.as_str();
             if h.len() < 4 || h.len() > 30 || text[..m.start()].ends_with(['@', '.', '/', '-']) {
@@ -432,9 +450,11 @@ impl Patterns {
             // An underscore never occurs in an ordinary word; a dot or a digit inside a word
             // only counts shortly after a platform word in the same sentence.
             let underscore = h.contains('_');
-            let after_cue = cues.iter().any(|&c| {
-                c <= m.start() && m.start() - c <= 40 && !text[c..m.start()].contains(['.', '!', '?', '\n'])
-            });
+            // A dot inside a word ("lil.floor09") does not end the sentence: counting it would
+            // let a replacement that removes the dot change the verdict on the next pass.
+            let after_cue = cues
+                .iter()
+                .any(|&c| c <= m.start() && m.start() - c <= 40 && !ends_sentence(&text[c..m.start()]));
             let shaped = h.contains('.') && h.split('.').all(|p| p.len() >= 2);
             let digits = h.chars().any(|c| c.is_ascii_digit()) && h.chars().any(|c| c.is_ascii_alphabetic());
             if underscore || (after_cue && (shaped || digits)) {
