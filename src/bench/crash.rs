@@ -79,6 +79,8 @@ pub struct CrashReport {
     pub restart_p50_ms: f64,
     pub seconds: f64,
     pub stories_at_end: i64,
+    /// For each restart whose index did not agree: what was seen, and the server's warnings.
+    pub index_notes: Vec<String>,
 }
 
 impl CrashReport {
@@ -118,6 +120,9 @@ impl std::fmt::Display for CrashReport {
         )?;
         writeln!(f, "restart until healthy           p50 {:.0} ms", self.restart_p50_ms)?;
         writeln!(f, "stories in the database at end  {}", self.stories_at_end)?;
+        for note in &self.index_notes {
+            writeln!(f, "index disagreement: {note}")?;
+        }
         write!(f, "wall time                       {:.0} s", self.seconds)
     }
 }
@@ -152,7 +157,8 @@ impl Drop for Server {
     }
 }
 
-fn serve(opts: &Options, data_dir: &Path, url: &str, port: u16) -> anyhow::Result<Server> {
+/// Starts the server; its warnings go to `log` (overwritten), read when the index disagrees.
+fn serve(opts: &Options, data_dir: &Path, url: &str, port: u16, log: &Path) -> anyhow::Result<Server> {
     let child = Command::new(&opts.binary)
         .arg("--data-dir")
         .arg(data_dir)
@@ -165,9 +171,9 @@ fn serve(opts: &Options, data_dir: &Path, url: &str, port: u16) -> anyhow::Resul
             "--receipt-lookups-per-client-per-minute",
             "10000000",
         ])
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(log)?)
         .spawn()?;
     Ok(Server { child })
 }
@@ -251,6 +257,9 @@ pub async fn run(opts: Options, mut progress: impl FnMut(usize)) -> anyhow::Resu
     };
     let mut catch_up = Vec::new();
     let mut restarts = Vec::new();
+    let log = dir.path().join("server.log");
+    // Form receipts resolved to story ids once found, so later checks need no lookup.
+    let mut form_ids: HashMap<String, String> = HashMap::new();
     // One cookie jar per client, kept across restarts: CSRF cookies and the facilitator's
     // session live in the database and must survive a crash too.
     let clients: Vec<reqwest::Client> = (0..opts.clients)
@@ -268,22 +277,31 @@ pub async fn run(opts: Options, mut progress: impl FnMut(usize)) -> anyhow::Resu
 
     for kill in 0..=opts.kills {
         let t = Instant::now();
-        let server = serve(&opts, &data_dir, &url, port)?;
+        let server = serve(&opts, &data_dir, &url, port, &log)?;
         wait_until_up(&clients[0], &base).await?;
         restarts.push(t.elapsed().as_secs_f64() * 1000.0);
         if kill > 0 {
             // The promises, checked against the database after every restart.
             // Every check covers everything acknowledged so far: a story lost by a later kill
             // counts too. The figures are the worst restart.
-            let (missing, withdrawn_present) = verify(&store, &ledger).await?;
+            let (missing, withdrawn_present) = verify(&store, &ledger, &mut form_ids).await?;
             report.missing = report.missing.max(missing);
             report.withdrawn_present = report.withdrawn_present.max(withdrawn_present);
             match index_agrees(&store, &data_dir, &ledger, opts.index_within, &mut rng).await? {
-                Some((ms, queries)) => {
+                Agreement::Agreed { ms, queries } => {
                     catch_up.push(ms);
                     report.index_queries += queries;
                 }
-                None => report.index_disagreements += 1,
+                Agreement::Disagreed(seen) => {
+                    report.index_disagreements += 1;
+                    let warnings = std::fs::read_to_string(&log).unwrap_or_default();
+                    let tail: Vec<&str> = warnings.lines().rev().take(10).collect();
+                    let tail: Vec<&str> = tail.into_iter().rev().collect();
+                    report.index_notes.push(format!(
+                        "after kill {kill}: {seen}; server warnings: {}",
+                        if tail.is_empty() { "none".to_string() } else { tail.join(" | ") }
+                    ));
+                }
             }
             progress(kill);
         }
@@ -369,54 +387,75 @@ async fn sign_in(c: &reqwest::Client, base: &str, email: &str, password: &str) -
     Ok(r.status() == reqwest::StatusCode::SEE_OTHER)
 }
 
-/// Checks every acknowledged story is there and every acknowledged withdrawal is gone.
+/// Checks every acknowledged story is there and every acknowledged withdrawal is gone, from
+/// one pass over the stories (a lookup per story made the long runs quadratic in time).
 /// Returns (missing, withdrawn but present).
-async fn verify(store: &DynStore, ledger: &Mutex<Ledger>) -> anyhow::Result<(usize, usize)> {
+async fn verify(
+    store: &DynStore,
+    ledger: &Mutex<Ledger>,
+    form_ids: &mut HashMap<String, String>,
+) -> anyhow::Result<(usize, usize)> {
     let (api, form, withdrawn, withdrawing) = {
         let l = ledger.lock().map_err(|_| anyhow::anyhow!("ledger poisoned"))?;
-        let mut api: Vec<String> = l.api.keys().cloned().collect();
-        api.sort();
+        let api: Vec<String> = l.api.keys().cloned().collect();
         (api, l.form.keys().cloned().collect::<Vec<_>>(), l.withdrawn.clone(), l.withdrawing.clone())
     };
+    let mut present_ids: HashSet<String> = HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.all_stories_after(after.as_deref(), 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        present_ids.extend(page.into_iter().map(|s| s.id));
+    }
     let mut missing = 0;
     for id in &api {
-        if withdrawn.contains(id) || withdrawing.contains(id) {
-            continue;
-        }
-        match store.story(id).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => missing += 1,
-            Err(e) => return Err(e.into()),
+        if !withdrawn.contains(id) && !withdrawing.contains(id) && !present_ids.contains(id) {
+            missing += 1;
         }
     }
     for code in &form {
-        match store.story_by_receipt(&receipt_hash(code)?).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => missing += 1,
-            Err(e) => return Err(e.into()),
+        let id = match form_ids.get(code) {
+            Some(id) => id.clone(),
+            None => match store.story_by_receipt(&receipt_hash(code)?).await {
+                Ok(s) => {
+                    form_ids.insert(code.clone(), s.id.clone());
+                    s.id
+                }
+                Err(StoreError::NotFound) => {
+                    missing += 1;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        if !present_ids.contains(&id) {
+            missing += 1;
         }
     }
-    let mut present = 0;
-    for id in &withdrawn {
-        match store.story(id).await {
-            Ok(_) => present += 1,
-            Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let present = withdrawn.iter().filter(|id| present_ids.contains(*id)).count();
     Ok((missing, present))
 }
 
+/// Whether the index caught up with the database after a restart.
+enum Agreement {
+    /// In `ms`, with `queries` sample queries answered right.
+    Agreed { ms: f64, queries: usize },
+    /// Not within the time allowed: the last thing seen.
+    Disagreed(String),
+}
+
 /// Waits until the server's index holds as many stories as the database and finds a sample of
-/// acknowledged stories by their unique word (and no withdrawn one). `None` when it did not
-/// agree within `within`; otherwise the time it took and the queries checked.
+/// acknowledged stories by their unique word (and no withdrawn one). The database is re-read
+/// each round: it is the truth, and a write the killed server had already committed may
+/// still land.
 async fn index_agrees(
     store: &DynStore,
     data_dir: &Path,
     ledger: &Mutex<Ledger>,
     within: Duration,
     rng: &mut impl Rng,
-) -> anyhow::Result<Option<(f64, usize)>> {
+) -> anyhow::Result<Agreement> {
     let (present, gone): (Vec<String>, Vec<String>) = {
         let l = ledger.lock().map_err(|_| anyhow::anyhow!("ledger poisoned"))?;
         let live: Vec<String> = l
@@ -433,28 +472,41 @@ async fn index_agrees(
         (pick(&live, 3, rng), pick(&gone, 1, rng))
     };
     let started = Instant::now();
-    let expected = store.count_all_stories().await? as u64;
     let engine = crate::search::Engine::new(data_dir, store.clone(), Duration::from_secs(300));
+    let mut seen = String::from("nothing checked");
     while started.elapsed() < within {
+        let expected = store.count_all_stories().await? as u64;
+        let database_seq = store.last_event_seq().await?;
         // The server writes the index; this opens what it last committed, read-only.
-        if let Ok((live, _)) = engine.check().await
-            && live.reader.searcher().num_docs() == expected
-        {
-            let mut ok = true;
-            for (word, want) in present.iter().map(|w| (w, 1)).chain(gone.iter().map(|w| (w, 0))) {
-                let req = SearchRequest { q: word.clone(), limit: 5, ..Default::default() };
-                match exec::run(&live, &req) {
-                    Ok(r) if r.total == want => {}
-                    _ => ok = false,
+        match engine.check().await {
+            Err(why) => seen = format!("the index could not be opened: {why}"),
+            Ok((live, payload)) => {
+                let docs = live.reader.searcher().num_docs();
+                seen = format!(
+                    "index {docs} stories at event {}, database {expected} stories at event {database_seq}",
+                    payload.seq
+                );
+                if docs == expected {
+                    let mut wrong = Vec::new();
+                    for (word, want) in present.iter().map(|w| (w, 1)).chain(gone.iter().map(|w| (w, 0))) {
+                        let req = SearchRequest { q: word.clone(), limit: 5, ..Default::default() };
+                        match exec::run(&live, &req) {
+                            Ok(r) if r.total == want => {}
+                            Ok(r) => wrong.push(format!("'{word}' found {} (want {want})", r.total)),
+                            Err(e) => wrong.push(format!("'{word}' failed: {e}")),
+                        }
+                    }
+                    if wrong.is_empty() {
+                        let ms = started.elapsed().as_secs_f64() * 1000.0;
+                        return Ok(Agreement::Agreed { ms, queries: present.len() + gone.len() });
+                    }
+                    seen = format!("{seen}; {}", wrong.join(", "));
                 }
-            }
-            if ok {
-                return Ok(Some((started.elapsed().as_secs_f64() * 1000.0, present.len() + gone.len())));
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Ok(None)
+    Ok(Agreement::Disagreed(seen))
 }
 
 /// One client's load until the server dies under it.

@@ -59,7 +59,13 @@ pub enum Unusable {
     Unreadable(String),
     OtherSchema(u32),
     Corrupt(usize),
-    AheadOfDatabase { index: i64, database: i64 },
+    AheadOfDatabase {
+        index: i64,
+        database: i64,
+    },
+    /// The database could not be asked how far it is: says nothing about the index, so it is
+    /// no reason to rebuild (a rebuild would need the database too).
+    DatabaseUnavailable(String),
 }
 
 impl std::fmt::Display for Unusable {
@@ -74,6 +80,7 @@ impl std::fmt::Display for Unusable {
             Unusable::AheadOfDatabase { index, database } => {
                 write!(f, "index is at event {index} but the database only at {database} (restored backup?)")
             }
+            Unusable::DatabaseUnavailable(e) => write!(f, "the database cannot be reached: {e}"),
         }
     }
 }
@@ -192,7 +199,8 @@ impl Engine {
         if !corrupt.is_empty() {
             return Err(Unusable::Corrupt(corrupt.len()));
         }
-        let database = self.store.last_event_seq().await.map_err(|e| Unusable::Unreadable(e.to_string()))?;
+        let database =
+            self.store.last_event_seq().await.map_err(|e| Unusable::DatabaseUnavailable(e.to_string()))?;
         if payload.seq > database {
             return Err(Unusable::AheadOfDatabase { index: payload.seq, database });
         }
@@ -280,6 +288,9 @@ impl Engine {
                 self.publish(live);
                 self.set_status(Status::Ready);
                 Ok(payload)
+            }
+            Err(Unusable::DatabaseUnavailable(e)) => {
+                Err(anyhow::anyhow!("the database cannot be reached to open the search index: {e}"))
             }
             Err(why) => {
                 tracing::warn!(reason = %why, "search index unusable: rebuilding from the database");
@@ -369,9 +380,10 @@ impl Engine {
             let payload = match self.open_or_rebuild().await {
                 Ok(p) => p,
                 Err(e) => {
-                    tracing::error!(error = ?e, "search index could not be built; retrying in 10 s");
+                    // Usually the database is away (restarting); it is asked again soon.
+                    tracing::error!(error = ?e, "search index could not be opened or built; retrying in 2 s");
                     self.set_status(Status::Failed(e.to_string()));
-                    tokio::time::sleep(Duration::from_secs(10)).await;
+                    tokio::time::sleep(Duration::from_secs(2)).await;
                     continue;
                 }
             };

@@ -311,9 +311,11 @@ pub async fn lines_page(
             serde_json::json!({ "format": "api", "stories": page.len(), "first_page": cursor.is_none() }),
         );
     store.audit(&entry).await?;
-    let next = (page.len() == limit)
-        .then(|| page.last().map(|s| StoryCursor { created_at: s.created_at, id: s.id.clone() }))
-        .flatten();
+    // A full page may have more after it; a short one is the last.
+    let next = page
+        .last()
+        .filter(|_| page.len() == limit)
+        .map(|s| StoryCursor { created_at: s.created_at, id: s.id.clone() });
     let mut tags = tags_by_story(store, &page).await?;
     let names = TagNames::load(store, campaign).await?;
     let lines = page

@@ -228,3 +228,30 @@ async fn two_instances_on_one_postgresql_database_each_find_the_others_stories_w
     let took = wait_for(&b.search, "buurthuiscentrum", 0).await;
     assert!(took < Duration::from_secs(2), "gone from B after {took:?}");
 }
+
+#[tokio::test]
+async fn an_index_is_kept_not_rebuilt_while_its_postgresql_database_cannot_be_reached() {
+    let Some((store, engine, dir, pg)) = demo_engine(Backend::Postgres, 40).await else { return };
+    let name = pg.as_ref().map(|p| p.name.clone()).expect("a PostgreSQL database");
+    let generation = engine.live().unwrap().generation.clone();
+    let current = || std::fs::read_to_string(dir.path().join("index").join("current")).unwrap();
+    let admin = sqlx::PgPool::connect(&crate::helpers::pg_base_url()).await.unwrap();
+    let allow = |yes: bool| format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {yes}");
+    sqlx::query(sqlx::AssertSqlSafe(allow(false))).execute(&admin).await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&name)
+        .execute(&admin)
+        .await
+        .unwrap();
+
+    // A restart while the database is away: an error to retry, not a rebuild.
+    let e = Engine::new(dir.path(), store.clone(), Duration::from_secs(300));
+    let err = e.open_or_rebuild().await.expect_err("no database, no answer");
+    assert!(err.to_string().contains("cannot be reached"), "{err}");
+    assert_eq!(current().trim(), generation, "the index on disk is untouched");
+
+    sqlx::query(sqlx::AssertSqlSafe(allow(true))).execute(&admin).await.unwrap();
+    let e = Engine::new(dir.path(), store.clone(), Duration::from_secs(300));
+    e.open_or_rebuild().await.expect("opens once the database is back");
+    assert_eq!(e.live().unwrap().generation, generation, "the same generation, opened as it was");
+}
