@@ -295,8 +295,8 @@ pub async fn run(opts: Options, mut progress: impl FnMut(usize)) -> anyhow::Resu
                 Agreement::Disagreed(seen) => {
                     report.index_disagreements += 1;
                     let warnings = std::fs::read_to_string(&log).unwrap_or_default();
-                    let tail: Vec<&str> = warnings.lines().rev().take(10).collect();
-                    let tail: Vec<&str> = tail.into_iter().rev().collect();
+                    let lines: Vec<&str> = warnings.lines().collect();
+                    let tail = &lines[lines.len().saturating_sub(10)..];
                     report.index_notes.push(format!(
                         "after kill {kill}: {seen}; server warnings: {}",
                         if tail.is_empty() { "none".to_string() } else { tail.join(" | ") }
@@ -355,7 +355,10 @@ pub async fn run(opts: Options, mut progress: impl FnMut(usize)) -> anyhow::Resu
         (known, l.form.keys().cloned().collect::<Vec<String>>())
     };
     for code in form_codes {
-        if let Ok(s) = store.story_by_receipt(&receipt_hash(&code)?).await {
+        // The checks after each restart already resolved most receipts.
+        if let Some(id) = form_ids.get(&code) {
+            known.insert(id.clone());
+        } else if let Ok(s) = store.story_by_receipt(&receipt_hash(&code)?).await {
             known.insert(s.id);
         }
     }
